@@ -1,0 +1,134 @@
+package io.gatehouse;
+
+import io.gatehouse.config.Mount;
+import io.gatehouse.config.ServerConfig;
+import io.gatehouse.core.ClientAuthenticator;
+import io.gatehouse.core.SecretHasher;
+import io.gatehouse.core.TokenService;
+import io.gatehouse.core.grant.ClientCredentialsGrant;
+import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.token.SigningKeys;
+import io.gatehouse.core.token.TokenIssuer;
+import io.gatehouse.http.HttpServer;
+import io.gatehouse.http.Router;
+import io.gatehouse.http.dialect.Dialects;
+import io.gatehouse.http.endpoint.DiscoveryEndpoint;
+import io.gatehouse.http.endpoint.JwksEndpoint;
+import io.gatehouse.http.endpoint.TokenEndpoint;
+import io.gatehouse.store.jdbc.Database;
+import io.gatehouse.store.jdbc.JdbcClientRepository;
+import io.gatehouse.store.jdbc.JdbcKeyStore;
+import io.gatehouse.store.jdbc.JdbcTokenStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The composition root: config, then DataSource, stores, keys, core, endpoints, server. The only class
+ * that knows everything; wiring by hand.
+ */
+public final class Gatehouse implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
+
+    private final Database db;
+    private final HttpServer server;
+    private final String issuer;
+
+    private Gatehouse(Database db, HttpServer server, String issuer) {
+        this.db = db;
+        this.server = server;
+        this.issuer = issuer;
+    }
+
+    /** Starts a server; with port 0 the issuer's port is the one actually bound. */
+    public static Gatehouse start(ServerConfig config, Clock clock) {
+        Database db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
+                config.dbPoolSize());
+        try {
+            return wire(config, db, clock);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static Gatehouse wire(ServerConfig config, Database db, Clock clock) {
+        SecureRandom random = new SecureRandom();
+        var clients = new JdbcClientRepository(db.dataSource());
+        var tokens = new JdbcTokenStore(db.dataSource());
+        var keys = new SigningKeys(new JdbcKeyStore(db.dataSource()), clock);
+        keys.ensure(List.of(SigningAlg.values()));
+
+        // Without a configured issuer it is http://HOST:PORT with the port actually bound (port 0 in tests),
+        // so the server binds first and answers 503 until the routes are in place.
+        Router router = new Router();
+        HttpServer server = HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes());
+        try {
+            return routes(config, db, clock, keys, clients, tokens, random, router, server);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private static Gatehouse routes(ServerConfig config, Database db, Clock clock, SigningKeys keys,
+                                    JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
+                                    Router router, HttpServer server) {
+        String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
+        var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random);
+        var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
+        var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc));
+
+        for (Mount m : config.mounts()) {
+            router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService));
+        }
+        var discovery = new DiscoveryEndpoint(metadata(issuer, config));
+        router.get("/.well-known/openid-configuration", discovery);
+        router.get("/.well-known/oauth-authorization-server", discovery);
+        router.get("/jwks", new JwksEndpoint(keys));
+
+        router.ready();
+        for (Mount m : config.mounts()) {
+            LOG.info("mounted dialect '{}' at POST {}{}", m.dialect(), m.path(), m.options().isEmpty() ? "" : " " + m.options());
+        }
+        return new Gatehouse(db, server, issuer);
+    }
+
+    static String hostForUrl(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::")) return "localhost";
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    static Map<String, Object> metadata(String issuer, ServerConfig config) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("issuer", issuer);
+        m.put("token_endpoint", issuer + "/oauth2/token");
+        m.put("jwks_uri", issuer + "/jwks");
+        m.put("grant_types_supported", List.of("client_credentials"));
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        List<String> algs = new ArrayList<>();
+        for (SigningAlg a : SigningAlg.values()) algs.add(a.name());
+        m.put("access_token_signing_alg_values_supported", algs);
+        return m;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        db.close();
+    }
+}

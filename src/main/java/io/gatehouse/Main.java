@@ -1,0 +1,124 @@
+package io.gatehouse;
+
+import io.gatehouse.admin.ClientCommands;
+import io.gatehouse.admin.DbOptions;
+import io.gatehouse.config.ConfigLoader;
+import io.gatehouse.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.BindException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** The CLI: `serve` runs the server; `client ...` manages clients in the same database. */
+@Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
+        description = "Gatehouse: an OAuth 2.0 / OpenID Connect authorization server.",
+        subcommands = {Main.Serve.class, ClientCommands.class})
+public final class Main implements Runnable {
+    private static final long STARTED = System.nanoTime();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
+                    cmd.getErr().println("gatehouse: " + ex.getMessage());
+                    return 1;
+                })
+                .execute(args);
+        if (code != 0 || !Serve.running) System.exit(code);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the server.")
+    static final class Serve implements Callable<Integer> {
+        private static final Logger LOG = LoggerFactory.getLogger("gatehouse");
+        static volatile boolean running;
+
+        @Option(names = "--host", description = "Address to listen on (default 127.0.0.1; env GATEHOUSE_HOST).")
+        String host;
+        @Option(names = "--port", description = "Port (default 9000; 0 picks a free one; env GATEHOUSE_PORT).")
+        Integer port;
+        @Option(names = "--data", description = "Data directory for the embedded database (default ./data; env GATEHOUSE_DATA).")
+        Path data;
+        @Option(names = "--db-url", description = "JDBC URL instead of the embedded file (jdbc:postgresql://...; env GATEHOUSE_DB_URL).")
+        String dbUrl;
+        @Option(names = "--issuer", description = "Issuer URL (default http://HOST:PORT; env GATEHOUSE_ISSUER).")
+        String issuer;
+        @Option(names = "--config", description = "JSON config file (env GATEHOUSE_CONFIG); see docs/configuration.md.")
+        Path config;
+        @Option(names = "--demo", description = "Register the demo clients and user when missing (env GATEHOUSE_DEMO=true).")
+        Boolean demo;
+
+        @Override
+        public Integer call() {
+            ServerConfig cfg;
+            try {
+                cfg = ConfigLoader.load(new ConfigLoader.Flags(host, port, data, dbUrl, issuer, config, demo), System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("gatehouse: " + e.getMessage());
+                return 2;
+            }
+            String provider = Crypto.install();
+            if (cfg.dbUrl().isEmpty()) {
+                String problem = DbOptions.checkDataDir(cfg.dataDir());
+                if (problem != null) {
+                    System.err.println("gatehouse: " + problem);
+                    return 2;
+                }
+            }
+            Gatehouse gh;
+            try {
+                gh = Gatehouse.start(cfg, Clock.systemUTC());
+            } catch (RuntimeException e) {
+                System.err.println("gatehouse: cannot start: " + describe(e, cfg));
+                return 1;
+            }
+            running = true;
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("stopping");
+                gh.close();
+                stopped.countDown();
+            }, "gatehouse-shutdown"));
+            LOG.info("crypto provider: {}", provider);
+            LOG.info("database: {}", cfg.dbUrl().isPresent() ? "external (" + DbOptions.redact(cfg.jdbcUrl()) + ")"
+                    : "embedded H2 in " + cfg.dataDir().toAbsolutePath().normalize());
+            LOG.info("Gatehouse ready at {} (issuer {}) in {} ms", "http://" + Gatehouse.hostForUrl(cfg.host()) + ":" + gh.port(),
+                    gh.issuer(), (System.nanoTime() - STARTED) / 1_000_000);
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 0;
+        }
+
+        static String describe(Throwable e, ServerConfig cfg) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BindException) {
+                    return "port " + cfg.port() + " on " + cfg.host() + " is already in use or not available";
+                }
+            }
+            String m = e.getMessage();
+            for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+                if (t.getMessage() != null) m = t.getMessage();
+            }
+            return m == null ? e.getClass().getSimpleName() : DbOptions.redact(m);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.core.SecretHasher;
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.GrantType;
+import io.gatehouse.store.jdbc.Database;
+import io.gatehouse.store.jdbc.JdbcClientRepository;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/** `gatehouse client add|list|show|update|rotate-secret|remove`, against the same database as the server. */
+@Command(name = "client", mixinStandardHelpOptions = true, description = "Manage OAuth clients.",
+        subcommands = {ClientCommands.Add.class, ClientCommands.ListCmd.class, ClientCommands.Show.class,
+                ClientCommands.Update.class, ClientCommands.RotateSecret.class, ClientCommands.Remove.class})
+public final class ClientCommands implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @Mixin
+        DbOptions db;
+
+        Integer with(Function<ClientAdmin, Integer> action) {
+            try (Database d = db.open()) {
+                return action.apply(new ClientAdmin(new JdbcClientRepository(d.dataSource()), new SecretHasher(),
+                        Clock.systemUTC(), new SecureRandom()));
+            } catch (IllegalArgumentException e) {
+                System.err.println("gatehouse: " + e.getMessage());
+                return 2;
+            }
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a client; a generated secret is printed once.")
+    static final class Add extends Base {
+        @Parameters(index = "0", paramLabel = "ID", description = "Client id (1 to 50 visible ASCII characters).")
+        String id;
+        @Option(names = "--secret", paramLabel = "S", description = "Client secret (1 to 100 characters); generated when omitted.")
+        String secret;
+        @Option(names = "--public", description = "Public client: no secret, token_endpoint_auth_method=none, PKCE required.")
+        boolean publicClient;
+        @ArgGroup(exclusive = false)
+        ClientOptions options = new ClientOptions();
+
+        @Override
+        public Integer call() {
+            return with(admin -> {
+                ClientAdmin.Saved s = admin.add(id, Optional.ofNullable(secret), publicClient, options::applyTo);
+                System.out.println("client " + s.client().id() + " added");
+                s.newSecret().ifPresent(x -> System.out.println("client_secret: " + x + "\n(shown once: store it now)"));
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a client's settings.")
+    static final class Update extends Base {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+        @Option(names = "--secret", paramLabel = "S", description = "Set a new secret.")
+        String secret;
+        @ArgGroup(exclusive = false)
+        ClientOptions options = new ClientOptions();
+
+        @Override
+        public Integer call() {
+            return with(admin -> {
+                admin.update(id, Optional.ofNullable(secret), options::applyTo);
+                System.out.println("client " + id + " updated");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "rotate-secret", mixinStandardHelpOptions = true, description = "Generate a new secret (printed once); the old one stops working.")
+    static final class RotateSecret extends Base {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return with(admin -> {
+                System.out.println("client_secret: " + admin.rotateSecret(id).newSecret().orElseThrow()
+                        + "\n(shown once: store it now)");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Delete a client.")
+    static final class Remove extends Base {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return with(admin -> {
+                admin.remove(id);
+                System.out.println("client " + id + " removed");
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List clients.")
+    static final class ListCmd extends Base {
+        @Override
+        public Integer call() {
+            return with(admin -> {
+                for (Client c : admin.list()) {
+                    System.out.println(c.id() + "\t" + (c.isPublic() ? "public" : "confidential") + "\t"
+                            + String.join(",", c.grantTypes().stream().map(GrantType::wireName).sorted().toList())
+                            + "\t" + c.scope());
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one client (never its secret).")
+    static final class Show extends Base {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        public Integer call() {
+            return with(admin -> {
+                print(admin.find(id), System.out);
+                return 0;
+            });
+        }
+    }
+
+    static void print(Client c, PrintStream out) {
+        out.println("client_id:            " + c.id());
+        out.println("type:                 " + (c.isPublic() ? "public (token_endpoint_auth_method=none)" : "confidential"));
+        out.println("grant_types:          " + String.join(" ", c.grantTypes().stream().map(GrantType::wireName).sorted().toList()));
+        out.println("scope:                " + c.scope());
+        out.println("token_format:         " + c.tokenFormat().wireName());
+        out.println("access_token_ttl:     " + c.accessTokenTtl().toSeconds());
+        out.println("signing_alg:          " + c.signingAlg());
+        out.println("scope_claim:          " + c.scopeClaim().name().toLowerCase(java.util.Locale.ROOT));
+        out.println("audience:             " + c.audience().orElse("(issuer)"));
+        out.println("claims:               " + c.claims());
+        out.println("redirect_uris:        " + c.redirectUris());
+        out.println("post_logout_uris:     " + c.postLogoutRedirectUris());
+        out.println("require_pkce:         " + c.requirePkce());
+        out.println("refresh_tokens:       " + c.refreshTokens());
+        out.println("first_party:          " + c.firstParty());
+        out.println("id_token_ttl:         " + c.idTokenTtl().toSeconds());
+        out.println("refresh_token_ttl:    " + c.refreshTokenTtl().toSeconds());
+        out.println("created_at:           " + c.createdAt());
+    }
+}

@@ -1,0 +1,108 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.Scope;
+import io.gatehouse.core.model.ScopeClaim;
+import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.model.TokenFormat;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Client settings shared by `client add` and `client update`; a null field means "not given". */
+public final class ClientOptions {
+    @Option(names = "--grant", split = ",", paramLabel = "GRANT",
+            description = "Allowed grants: client_credentials, authorization_code, refresh_token (comma-separated).")
+    List<String> grants;
+    @Option(names = "--scope", paramLabel = "\"a b\"", description = "Scopes the client may have (space-separated).")
+    String scope;
+    @Option(names = "--token-format", paramLabel = "jwt|opaque", description = "Access token format (default jwt).")
+    String tokenFormat;
+    @Option(names = "--access-token-ttl", paramLabel = "SECONDS", description = "Access token lifetime (default 3600).")
+    Long accessTokenTtl;
+    @Option(names = "--claim", paramLabel = "key=value", description = "Extra access token claim (repeatable; replaces all on update).")
+    Map<String, String> claims;
+    @Option(names = "--signing-alg", paramLabel = "ALG", description = "RS256 (default), ES256, PS256 or EdDSA.")
+    String signingAlg;
+    @Option(names = "--scope-claim", paramLabel = "string|array", description = "Shape of the JWT scope claim (default string).")
+    String scopeClaim;
+    @Option(names = "--audience", paramLabel = "AUD", description = "aud of access tokens (default: the issuer).")
+    String audience;
+    @Option(names = "--redirect-uri", paramLabel = "URI", description = "Registered redirect URI (repeatable; replaces all on update).")
+    List<String> redirectUris;
+    @Option(names = "--post-logout-redirect-uri", paramLabel = "URI", description = "Registered post-logout redirect URI (repeatable).")
+    List<String> postLogoutRedirectUris;
+    @Option(names = "--require-pkce", negatable = true, description = "Require PKCE (always on for public clients).")
+    Boolean requirePkce;
+    @Option(names = "--refresh-tokens", negatable = true, description = "Issue refresh tokens (off by default).")
+    Boolean refreshTokens;
+    @Option(names = "--first-party", negatable = true, description = "Skip the consent page.")
+    Boolean firstParty;
+    @Option(names = "--id-token-ttl", paramLabel = "SECONDS", description = "ID token lifetime (default 3600).")
+    Long idTokenTtl;
+    @Option(names = "--refresh-token-ttl", paramLabel = "SECONDS", description = "Refresh token lifetime (default 2592000).")
+    Long refreshTokenTtl;
+
+    /** Applies the given options to a builder; throws IllegalArgumentException with a clear message. */
+    void applyTo(Client.Builder b) {
+        if (grants != null) {
+            Set<GrantType> g = EnumSet.noneOf(GrantType.class);
+            for (String s : grants) {
+                g.add(GrantType.fromWire(s.trim()).orElseThrow(() -> new IllegalArgumentException(
+                        "unknown grant '" + s + "' (use client_credentials, authorization_code, refresh_token)")));
+            }
+            b.grantTypes(g);
+        }
+        if (scope != null) b.scope(Scope.parse(scope.trim()));
+        if (tokenFormat != null) b.tokenFormat(parseEnum(TokenFormat.class, tokenFormat, "--token-format"));
+        if (accessTokenTtl != null) b.accessTokenTtl(Duration.ofSeconds(accessTokenTtl));
+        if (claims != null) b.claims(new LinkedHashMap<>(claims));
+        if (signingAlg != null) b.signingAlg(SigningAlg.fromName(signingAlg).orElseThrow(() ->
+                new IllegalArgumentException("--signing-alg must be RS256, ES256, PS256 or EdDSA")));
+        if (scopeClaim != null) b.scopeClaim(parseEnum(ScopeClaim.class, scopeClaim, "--scope-claim"));
+        if (audience != null) b.audience(audience.isEmpty() ? null : audience);
+        if (redirectUris != null) b.redirectUris(checkedUris(redirectUris, "--redirect-uri"));
+        if (postLogoutRedirectUris != null) b.postLogoutRedirectUris(checkedUris(postLogoutRedirectUris, "--post-logout-redirect-uri"));
+        if (requirePkce != null) b.requirePkce(requirePkce);
+        if (refreshTokens != null) b.refreshTokens(refreshTokens);
+        if (firstParty != null) b.firstParty(firstParty);
+        if (idTokenTtl != null) b.idTokenTtl(Duration.ofSeconds(idTokenTtl));
+        if (refreshTokenTtl != null) b.refreshTokenTtl(Duration.ofSeconds(refreshTokenTtl));
+    }
+
+    /** Absolute URIs without fragments (RFC 6749 §3.1.2); no other normalisation: matching is exact. */
+    static List<String> checkedUris(List<String> uris, String flag) {
+        for (String u : uris) {
+            URI parsed;
+            try {
+                parsed = new URI(u);
+            } catch (Exception e) {
+                throw new IllegalArgumentException(flag + ": not a valid URI");
+            }
+            if (!parsed.isAbsolute() || parsed.getFragment() != null || u.length() > 2000) {
+                throw new IllegalArgumentException(flag + " must be an absolute URI without a fragment");
+            }
+            String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
+            if (scheme.equals("javascript") || scheme.equals("data") || scheme.equals("file")) {
+                throw new IllegalArgumentException(flag + ": scheme '" + scheme + "' is not allowed");
+            }
+        }
+        return List.copyOf(uris);
+    }
+
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String v, String flag) {
+        try {
+            return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(flag + ": unknown value '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.gatehouse.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.http.Json;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds a {@link ServerConfig}: built-in defaults, then the JSON config file, then GATEHOUSE_* environment
+ * variables, then command-line flags (each later source wins). Unknown config-file keys are an error, so a
+ * typo is never silently ignored.
+ */
+public final class ConfigLoader {
+    /** Values given on the command line (null when not given). */
+    public record Flags(String host, Integer port, Path data, String dbUrl, String issuer, Path config, Boolean demo) {
+    }
+
+    static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
+            "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size");
+
+    private ConfigLoader() {
+    }
+
+    public static ServerConfig load(Flags flags, Map<String, String> env) {
+        Path configFile = flags.config() != null ? flags.config()
+                : env.containsKey("GATEHOUSE_CONFIG") ? Path.of(env.get("GATEHOUSE_CONFIG")) : null;
+        JsonNode file = configFile == null ? null : readFile(configFile);
+
+        String host = pick(flags.host(), env.get("GATEHOUSE_HOST"), text(file, "host"), ServerConfig.DEFAULT_HOST);
+        int port = parseInt("port", pick(flags.port() == null ? null : flags.port().toString(), env.get("GATEHOUSE_PORT"),
+                text(file, "port"), Integer.toString(ServerConfig.DEFAULT_PORT)));
+        Path data = Path.of(pick(flags.data() == null ? null : flags.data().toString(), env.get("GATEHOUSE_DATA"),
+                text(file, "data"), "./data"));
+        Optional<String> dbUrl = Optional.ofNullable(pick(flags.dbUrl(), env.get("GATEHOUSE_DB_URL"), text(file, "db-url"), null));
+        Optional<String> dbUser = Optional.ofNullable(pick(null, env.get("GATEHOUSE_DB_USER"), text(file, "db-user"), null));
+        Optional<String> dbPassword = Optional.ofNullable(pick(null, env.get("GATEHOUSE_DB_PASSWORD"), text(file, "db-password"), null));
+        Optional<String> issuer = Optional.ofNullable(pick(flags.issuer(), env.get("GATEHOUSE_ISSUER"), text(file, "issuer"), null));
+        boolean resourceApi = Boolean.parseBoolean(pick(null, env.get("GATEHOUSE_RESOURCE_API"), text(file, "resource-api"), "true"));
+        boolean demo = Boolean.TRUE.equals(flags.demo())
+                || Boolean.parseBoolean(pick(null, env.get("GATEHOUSE_DEMO"), text(file, "demo"), "false"));
+        int maxBody = parseInt("max-body-bytes", pick(null, null, text(file, "max-body-bytes"),
+                Integer.toString(ServerConfig.DEFAULT_MAX_BODY)));
+        int pool = parseInt("db-pool-size", pick(null, env.get("GATEHOUSE_DB_POOL_SIZE"), text(file, "db-pool-size"), "10"));
+        List<Mount> mounts = file != null && file.has("mounts") ? mounts(file.get("mounts")) : ServerConfig.defaultMounts();
+        return new ServerConfig(host, port, data, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo, maxBody, pool);
+    }
+
+    private static JsonNode readFile(Path p) {
+        JsonNode node;
+        try {
+            node = Json.parse(Files.readAllBytes(p));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read config file " + p + ": " + e.getMessage());
+        } catch (Json.JsonException e) {
+            throw new IllegalArgumentException("config file " + p + " is not valid JSON: " + e.getMessage());
+        }
+        if (!node.isObject()) throw new IllegalArgumentException("config file " + p + " must hold a JSON object");
+        for (var it = node.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            if (!KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
+        }
+        return node;
+    }
+
+    private static List<Mount> mounts(JsonNode arr) {
+        if (!arr.isArray()) throw new IllegalArgumentException("config 'mounts' must be an array");
+        List<Mount> out = new ArrayList<>();
+        for (JsonNode m : arr) {
+            if (!m.isObject() || !m.path("path").isTextual() || !m.path("dialect").isTextual()) {
+                throw new IllegalArgumentException("each mount needs string 'path' and 'dialect'");
+            }
+            Map<String, String> options = new LinkedHashMap<>();
+            JsonNode o = m.get("options");
+            if (o != null) {
+                if (!o.isObject()) throw new IllegalArgumentException("mount 'options' must be an object");
+                o.properties().forEach(e -> options.put(e.getKey(), e.getValue().asText()));
+            }
+            out.add(new Mount(m.get("path").asText(), m.get("dialect").asText(), options));
+        }
+        return out;
+    }
+
+    private static String text(JsonNode file, String key) {
+        if (file == null || !file.has(key) || file.get(key).isNull()) return null;
+        return file.get(key).asText();
+    }
+
+    @SafeVarargs
+    private static <T> T pick(T... values) {
+        for (T v : values) {
+            if (v != null) return v;
+        }
+        return null;
+    }
+
+    private static int parseInt(String name, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.gatehouse.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything `serve` needs, after defaults, config file, environment and flags were merged.
+ *
+ * @param dbUrl       a JDBC URL instead of the embedded H2 file in {@code dataDir}
+ * @param issuer      the issuer identifier, the base of every advertised URL; empty means http://HOST:PORT
+ *                    with the port actually bound
+ * @param mounts      token endpoint mounts (path, dialect, options)
+ * @param resourceApi whether the demo protected resource API is served
+ * @param demo        register the demo clients and user when missing
+ */
+public record ServerConfig(String host, int port, Path dataDir, Optional<String> dbUrl, Optional<String> dbUser,
+                           Optional<String> dbPassword, Optional<String> issuer, List<Mount> mounts, boolean resourceApi,
+                           boolean demo, int maxBodyBytes, int dbPoolSize) {
+    public static final int DEFAULT_PORT = 9000;
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_MAX_BODY = 64 * 1024;
+
+    public ServerConfig {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0 to 65535");
+        issuer.ifPresent(i -> {
+            if (!(i.startsWith("http://") || i.startsWith("https://")) || i.endsWith("/") || i.contains("?") || i.contains("#")) {
+                throw new IllegalArgumentException("issuer must be an http(s) URL without a trailing slash, query or fragment");
+            }
+        });
+        mounts = List.copyOf(mounts);
+        if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1024 bytes");
+        if (dbPoolSize < 1) throw new IllegalArgumentException("db pool size must be at least 1");
+    }
+
+    /** The default mounts: the standard dialect at the RFC path and at the seed 002 path. */
+    public static List<Mount> defaultMounts() {
+        return List.of(
+                new Mount("/oauth2/token", "standard", java.util.Map.of()),
+                new Mount("/api/v1/oauth2/token", "standard", java.util.Map.of()));
+    }
+
+    /** The JDBC URL in effect. */
+    public String jdbcUrl() {
+        return dbUrl.orElseGet(() -> io.gatehouse.store.jdbc.Database.embeddedUrl(dataDir));
+    }
+
+    /** A config for tests: port 0, a given data dir, defaults elsewhere. */
+    public static ServerConfig forTest(Path dataDir) {
+        return new ServerConfig(DEFAULT_HOST, 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), defaultMounts(), true, false, DEFAULT_MAX_BODY, 8);
+    }
+
+    public ServerConfig withIssuer(String newIssuer) {
+        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, Optional.of(newIssuer), mounts, resourceApi, demo,
+                maxBodyBytes, dbPoolSize);
+    }
+
+    public ServerConfig withMounts(List<Mount> newMounts) {
+        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, newMounts, resourceApi, demo,
+                maxBodyBytes, dbPoolSize);
+    }
+
+    public ServerConfig withDbUrl(String url) {
+        return new ServerConfig(host, port, dataDir, Optional.ofNullable(url), dbUser, dbPassword, issuer, mounts,
+                resourceApi, demo, maxBodyBytes, dbPoolSize);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig[" + host + ":" + port + ", issuer=" + issuer.orElse("default") + "]";
+    }
+}

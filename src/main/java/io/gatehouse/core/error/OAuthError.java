@@ -1,0 +1,92 @@
+package io.gatehouse.core.error;
+
+import java.util.List;
+
+/**
+ * Every error the core can report. It carries no HTTP status: each dialect picks its own status and
+ * shape, switching over this sealed type with no default so a new variant fails to compile until
+ * every dialect handles it. Descriptions never contain secrets.
+ */
+public sealed interface OAuthError {
+    /** RFC 6749 / 6750 / OIDC error code. */
+    String code();
+
+    String description();
+
+    /** A malformed request. {@code problems} names the offending fields for dialects that list them. */
+    record InvalidRequest(String description, List<FieldProblem> problems) implements OAuthError {
+        public InvalidRequest {
+            problems = List.copyOf(problems);
+        }
+
+        public InvalidRequest(String description) {
+            this(description, List.of());
+        }
+
+        public static InvalidRequest of(String field, FieldProblem.Kind kind, String description) {
+            return new InvalidRequest(description, List.of(new FieldProblem(field, kind, description)));
+        }
+
+        public String code() { return "invalid_request"; }
+    }
+
+    /** Client authentication failed. {@code attempted} lets a dialect answer with the matching challenge. */
+    record InvalidClient(String description, ClientAuthMethodHint attempted) implements OAuthError {
+        public String code() { return "invalid_client"; }
+    }
+
+    record InvalidGrant(String description) implements OAuthError {
+        public String code() { return "invalid_grant"; }
+    }
+
+    record UnauthorizedClient(String description) implements OAuthError {
+        public String code() { return "unauthorized_client"; }
+    }
+
+    record UnsupportedGrantType(String description) implements OAuthError {
+        public String code() { return "unsupported_grant_type"; }
+    }
+
+    record UnsupportedResponseType(String description) implements OAuthError {
+        public String code() { return "unsupported_response_type"; }
+    }
+
+    record InvalidScope(String description) implements OAuthError {
+        public String code() { return "invalid_scope"; }
+    }
+
+    record AccessDenied(String description) implements OAuthError {
+        public String code() { return "access_denied"; }
+    }
+
+    record LoginRequired(String description) implements OAuthError {
+        public String code() { return "login_required"; }
+    }
+
+    record ConsentRequired(String description) implements OAuthError {
+        public String code() { return "consent_required"; }
+    }
+
+    /** RFC 6750: the bearer token is missing, expired, revoked or malformed. */
+    record InvalidToken(String description) implements OAuthError {
+        public String code() { return "invalid_token"; }
+    }
+
+    /** Too many failed attempts; the caller should slow down. */
+    record TemporarilyUnavailable(String description, long retryAfterSeconds) implements OAuthError {
+        public String code() { return "temporarily_unavailable"; }
+    }
+
+    /** Anything unexpected. The description is fixed; details go to the log under the correlation id. */
+    record ServerError(String description, String correlationId) implements OAuthError {
+        public String code() { return "server_error"; }
+    }
+
+    /** Which client authentication the caller tried, so a dialect can send the matching challenge. */
+    enum ClientAuthMethodHint { BASIC, POST, NONE }
+
+    /** One bad input field, for dialects that report fields (e.g. problem arrays). */
+    record FieldProblem(String field, Kind kind, String message) {
+        public enum Kind { MISSING, REPEATED, WRONG_TYPE, TOO_LONG, MALFORMED, UNSUPPORTED_VALUE, BODY }
+    }
+}

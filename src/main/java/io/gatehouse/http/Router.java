@@ -1,0 +1,66 @@
+package io.gatehouse.http;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Exact-path routing table: path to method to endpoint. Unknown path: 404; known path, other method: 405. */
+public final class Router {
+    private final Map<String, Map<String, Endpoint>> routes = new LinkedHashMap<>();
+    private volatile boolean ready;
+
+    /** Routes are complete: start answering (before this, every request gets 503). */
+    public void ready() {
+        ready = true;
+    }
+
+    public Router add(String method, String path, Endpoint endpoint) {
+        Map<String, Endpoint> byMethod = routes.computeIfAbsent(path, p -> new TreeMap<>());
+        if (byMethod.putIfAbsent(method, endpoint) != null) {
+            throw new IllegalArgumentException("route " + method + " " + path + " is defined twice");
+        }
+        if (method.equals("GET")) byMethod.putIfAbsent("HEAD", endpoint);
+        return this;
+    }
+
+    public Router get(String path, Endpoint e) {
+        return add("GET", path, e);
+    }
+
+    public Router post(String path, Endpoint e) {
+        return add("POST", path, e);
+    }
+
+    public boolean has(String path) {
+        return routes.containsKey(path);
+    }
+
+    public java.util.Set<String> paths() {
+        return routes.keySet();
+    }
+
+    public WebResponse dispatch(WebRequest req) {
+        if (!ready) {
+            return error(503, "temporarily_unavailable", "Starting up").with("Retry-After", "1");
+        }
+        Map<String, Endpoint> byMethod = routes.get(req.path());
+        if (byMethod == null) {
+            return error(404, "not_found", "No such endpoint");
+        }
+        Endpoint e = byMethod.get(req.method());
+        if (e == null) {
+            if (req.method().equals("OPTIONS")) {
+                return WebResponse.empty(204).with("Allow", String.join(", ", byMethod.keySet()));
+            }
+            return error(405, "invalid_request", "Method not allowed").with("Allow", String.join(", ", byMethod.keySet()));
+        }
+        return e.handle(req);
+    }
+
+    static WebResponse error(int status, String code, String description) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("error_description", description);
+        return WebResponse.json(status, Json.write(body)).noStore();
+    }
+}

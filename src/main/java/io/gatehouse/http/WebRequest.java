@@ -1,0 +1,56 @@
+package io.gatehouse.http;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An HTTP request as the endpoints see it, independent of the web library.
+ *
+ * @param path      the raw request path (not decoded)
+ * @param rawQuery  the raw query string without '?', empty when none
+ * @param headers   lower-cased header names to their values
+ * @param body      the request body, at most the server's limit; see {@link #body()}
+ */
+public record WebRequest(String method, String path, String rawQuery, Map<String, List<String>> headers,
+                         byte[] body, boolean bodyTooLarge, String remoteAddress, boolean secure) {
+
+    /** Thrown by {@link #body()} when the body was over the limit; the server answers 413. */
+    public static final class PayloadTooLarge extends RuntimeException {
+        public PayloadTooLarge() {
+            super("request body too large", null, false, false);
+        }
+    }
+
+    public WebRequest {
+        headers = Map.copyOf(headers);
+        body = body == null ? new byte[0] : body;
+    }
+
+    public byte[] body() {
+        if (bodyTooLarge) throw new PayloadTooLarge();
+        return body;
+    }
+
+    /** The first value of a header (name in any case). */
+    public Optional<String> header(String name) {
+        List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.getFirst());
+    }
+
+    public List<String> headerValues(String name) {
+        return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of());
+    }
+
+    /** The media type of the body without parameters, lower-cased; empty when absent. */
+    public String mediaType() {
+        String ct = header("content-type").orElse("");
+        int semi = ct.indexOf(';');
+        return (semi < 0 ? ct : ct.substring(0, semi)).trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return "WebRequest[" + method + " " + path + "]";
+    }
+}

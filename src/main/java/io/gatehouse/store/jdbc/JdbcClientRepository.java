@@ -1,0 +1,114 @@
+package io.gatehouse.store.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.Scope;
+import io.gatehouse.core.model.ScopeClaim;
+import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.model.TokenFormat;
+import io.gatehouse.core.port.ClientRepository;
+
+import javax.sql.DataSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Clients in the {@code clients} table. */
+public final class JdbcClientRepository implements ClientRepository {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "client_id, secret_hash, grant_types, scope, token_format, access_token_ttl, "
+            + "claims, signing_alg, scope_claim, audience, redirect_uris, post_logout_redirect_uris, require_pkce, "
+            + "refresh_tokens, first_party, id_token_ttl, refresh_token_ttl, created_at";
+
+    private final Jdbc jdbc;
+
+    public JdbcClientRepository(DataSource ds) {
+        this.jdbc = new Jdbc(ds);
+    }
+
+    @Override
+    public Optional<Client> find(ClientId id) {
+        return jdbc.one("select " + COLUMNS + " from clients where client_id = ?", JdbcClientRepository::map, id.value());
+    }
+
+    @Override
+    public List<Client> list() {
+        return jdbc.query("select " + COLUMNS + " from clients order by client_id", JdbcClientRepository::map);
+    }
+
+    @Override
+    public boolean insert(Client c) {
+        Object[] v = values(c);
+        return jdbc.insertUnique("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", v);
+    }
+
+    @Override
+    public boolean update(Client c) {
+        Object[] v = values(c);
+        Object[] args = new Object[v.length];
+        System.arraycopy(v, 1, args, 0, v.length - 1);
+        args[v.length - 1] = c.id().value();
+        return jdbc.update("update clients set secret_hash = ?, grant_types = ?, scope = ?, token_format = ?, "
+                + "access_token_ttl = ?, claims = ?, signing_alg = ?, scope_claim = ?, audience = ?, redirect_uris = ?, "
+                + "post_logout_redirect_uris = ?, require_pkce = ?, refresh_tokens = ?, first_party = ?, id_token_ttl = ?, "
+                + "refresh_token_ttl = ?, created_at = ? where client_id = ?", args) == 1;
+    }
+
+    @Override
+    public boolean delete(ClientId id) {
+        return jdbc.update("delete from clients where client_id = ?", id.value()) == 1;
+    }
+
+    private static Object[] values(Client c) {
+        return new Object[]{c.id().value(), c.secretHash().orElse(null),
+                String.join(" ", c.grantTypes().stream().map(GrantType::wireName).sorted().toList()),
+                c.scope().asString(), c.tokenFormat().name(), c.accessTokenTtl().toSeconds(), json(c.claims()),
+                c.signingAlg().name(), c.scopeClaim().name(), c.audience().orElse(null), json(c.redirectUris()),
+                json(c.postLogoutRedirectUris()), c.requirePkce(), c.refreshTokens(), c.firstParty(),
+                c.idTokenTtl().toSeconds(), c.refreshTokenTtl().toSeconds(), c.createdAt().getEpochSecond()};
+    }
+
+    private static Client map(ResultSet rs) throws SQLException {
+        Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
+        for (String g : rs.getString("grant_types").split(" ")) {
+            GrantType.fromWire(g).ifPresent(grants::add);
+        }
+        return new Client(new ClientId(rs.getString("client_id")), Optional.ofNullable(rs.getString("secret_hash")),
+                grants, Scope.parse(rs.getString("scope")), TokenFormat.valueOf(rs.getString("token_format")),
+                Duration.ofSeconds(rs.getLong("access_token_ttl")),
+                parse(rs.getString("claims"), new TypeReference<Map<String, String>>() { }),
+                SigningAlg.valueOf(rs.getString("signing_alg")), ScopeClaim.valueOf(rs.getString("scope_claim")),
+                Optional.ofNullable(rs.getString("audience")),
+                parse(rs.getString("redirect_uris"), new TypeReference<List<String>>() { }),
+                parse(rs.getString("post_logout_redirect_uris"), new TypeReference<List<String>>() { }),
+                rs.getBoolean("require_pkce"), rs.getBoolean("refresh_tokens"), rs.getBoolean("first_party"),
+                Duration.ofSeconds(rs.getLong("id_token_ttl")), Duration.ofSeconds(rs.getLong("refresh_token_ttl")),
+                Instant.ofEpochSecond(rs.getLong("created_at")));
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T parse(String s, TypeReference<T> type) throws SQLException {
+        try {
+            return JSON.readValue(s, type);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("corrupt JSON column", e);
+        }
+    }
+}
