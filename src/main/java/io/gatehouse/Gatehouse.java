@@ -48,8 +48,10 @@ public final class Gatehouse implements AutoCloseable {
 
     /** Starts a server; with port 0 the issuer's port is the one actually bound. */
     public static Gatehouse start(ServerConfig config, Clock clock) {
+        long t0 = System.nanoTime();
         Database db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
                 config.dbPoolSize());
+        LOG.debug("db ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
         try {
             return wire(config, db, clock);
         } catch (RuntimeException e) {
@@ -63,7 +65,9 @@ public final class Gatehouse implements AutoCloseable {
         var clients = new JdbcClientRepository(db.dataSource());
         var tokens = new JdbcTokenStore(db.dataSource());
         var keys = new SigningKeys(new JdbcKeyStore(db.dataSource()), clock);
+        long t0 = System.nanoTime();
         keys.ensure(List.of(SigningAlg.values()));
+        LOG.debug("keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
 
         // Without a configured issuer it is http://HOST:PORT with the port actually bound (port 0 in tests),
         // so the server binds first and answers 503 until the routes are in place.

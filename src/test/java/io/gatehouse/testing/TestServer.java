@@ -1,0 +1,147 @@
+package io.gatehouse.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.Gatehouse;
+import io.gatehouse.admin.ClientAdmin;
+import io.gatehouse.config.ServerConfig;
+import io.gatehouse.core.SecretHasher;
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.port.KeyStore;
+import io.gatehouse.core.token.SigningKeys;
+import io.gatehouse.store.jdbc.Database;
+import io.gatehouse.store.jdbc.JdbcClientRepository;
+import io.gatehouse.store.jdbc.JdbcKeyStore;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * The real wiring on port 0 with a fresh in-memory H2 database, plus a real HTTP client. Signing keys are
+ * generated once per JVM and copied into each fresh database (key generation is the slow part of a start).
+ */
+public final class TestServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static List<KeyStore.StoredKey> sharedKeys;
+
+    public final Gatehouse gatehouse;
+    public final String base;
+    public final Database db;
+    public final ClientAdmin clients;
+    public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+
+    private TestServer(Gatehouse gatehouse, Database db) {
+        this.gatehouse = gatehouse;
+        this.base = gatehouse.issuer();
+        this.db = db;
+        this.clients = new ClientAdmin(new JdbcClientRepository(db.dataSource()), new SecretHasher(), Clock.systemUTC(),
+                new SecureRandom());
+    }
+
+    public static TestServer start() {
+        return start(UnaryOperator.identity());
+    }
+
+    /** @param customize adjusts the default test config (port 0, fresh in-memory H2) */
+    public static TestServer start(UnaryOperator<ServerConfig> customize) {
+        String url = "jdbc:h2:mem:gh-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        ServerConfig cfg = customize.apply(ServerConfig.forTest(java.nio.file.Path.of("target/unused")).withDbUrl(url));
+        Database db = Database.open(cfg.jdbcUrl(), null, null, 2);
+        JdbcKeyStore keyStore = new JdbcKeyStore(db.dataSource());
+        for (KeyStore.StoredKey k : keys()) keyStore.insertIfNoneFor(k);
+        return new TestServer(Gatehouse.start(cfg, Clock.systemUTC()), db);
+    }
+
+    private static synchronized List<KeyStore.StoredKey> keys() {
+        if (sharedKeys == null) {
+            List<KeyStore.StoredKey> generated = new ArrayList<>();
+            KeyStore mem = new KeyStore() {
+                public List<StoredKey> all() { return List.copyOf(generated); }
+                public boolean insertIfNoneFor(StoredKey key) { return generated.add(key); }
+            };
+            new SigningKeys(mem, Clock.systemUTC()).ensure(List.of(SigningAlg.values()));
+            sharedKeys = List.copyOf(generated);
+        }
+        return sharedKeys;
+    }
+
+    /** Registers a confidential client with the given secret. */
+    public Client addClient(String id, String secret, Consumer<Client.Builder> settings) {
+        return clients.add(id, Optional.of(secret), false, settings).client();
+    }
+
+    public HttpResponse<String> get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
+    }
+
+    public HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+        return postBytes(path, contentType, body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    public HttpResponse<String> postBytes(String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) b.header("Content-Type", contentType);
+        return send(b, headers);
+    }
+
+    public HttpResponse<String> form(String path, String body, String... headers) {
+        return post(path, "application/x-www-form-urlencoded", body, headers);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder b, String... headers) {
+        for (int i = 0; i < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
+        try {
+            return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** "Authorization", "Basic ..." with RFC 6749 §2.3.1 form-encoding of both parts. */
+    public static String[] basic(String id, String secret) {
+        String raw = java.net.URLEncoder.encode(id, StandardCharsets.UTF_8) + ":" + java.net.URLEncoder.encode(secret, StandardCharsets.UTF_8);
+        return new String[]{"Authorization", "Basic " + Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8))};
+    }
+
+    public static JsonNode json(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + r.body(), e);
+        }
+    }
+
+    /** Decodes a JWT's header (index 0) or claims (index 1) without verifying. */
+    public static JsonNode jwtPart(String jwt, int index) {
+        String[] parts = jwt.split("\\.");
+        try {
+            return JSON.readTree(Base64.getUrlDecoder().decode(parts[index]));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gatehouse.close();
+        db.close();
+    }
+}
