@@ -10,6 +10,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
+import java.net.ServerSocket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,7 @@ public final class HttpServer implements AutoCloseable {
 
     /** Binds and starts; throws {@link java.io.UncheckedIOException} wrapping the bind error when the port is taken. */
     public static HttpServer start(String host, int port, Router router, int maxBodyBytes) {
+        if (port != 0) probe(host, port);  // a clear error instead of the web library's logged trace
         WebServer server = WebServer.builder()
                 .host(host)
                 .port(port)
@@ -42,7 +45,22 @@ public final class HttpServer implements AutoCloseable {
                 .routing(r -> r.any((req, res) -> handle(router, maxBodyBytes, req, res)))
                 .build();
         server.start();
+        if (!server.isRunning() || server.port() <= 0) {
+            server.stop();
+            throw new java.io.UncheckedIOException(new BindException("cannot listen on " + host + ":" + port));
+        }
         return new HttpServer(server);
+    }
+
+    private static void probe(String host, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            BindException be = new BindException("cannot listen on " + host + ":" + port);
+            be.initCause(e);
+            throw new java.io.UncheckedIOException(be);
+        }
     }
 
     public int port() {

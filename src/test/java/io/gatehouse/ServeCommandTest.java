@@ -1,0 +1,106 @@
+package io.gatehouse;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `gatehouse serve` as a real OS process: ready line, SIGTERM, port taken, unusable data dir. */
+class ServeCommandTest {
+    @TempDir
+    Path dir;
+
+    static Process serve(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.gatehouse.Main", "serve"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
+        return pb.start();
+    }
+
+    /** Reads output until the ready line; returns the URL. */
+    static String awaitReady(Process p, StringBuilder log) throws IOException {
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        Pattern ready = Pattern.compile("Gatehouse ready at (http://\\S+)");
+        for (String line; (line = r.readLine()) != null; ) {
+            log.append(line).append('\n');
+            Matcher m = ready.matcher(line);
+            if (m.find()) return m.group(1);
+        }
+        fail("server exited before ready:\n" + log);
+        return null;
+    }
+
+    @Test
+    void serveWhenStartedThenLogsReadyUrlAnswersAndStopsOnSigterm() throws Exception {
+        Process p = serve("--port", "0", "--data", dir.resolve("data").toString());
+        try {
+            StringBuilder log = new StringBuilder();
+            String url = awaitReady(p, log);
+            assertTrue(log.toString().contains("crypto provider:"), log.toString());
+            assertTrue(log.toString().contains("mounted dialect 'standard' at POST /oauth2/token"), log.toString());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(url + "/.well-known/openid-configuration")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("\"issuer\":\"" + url + "\""), r.body());
+            p.toHandle().destroy();  // SIGTERM, keeping our end of the pipes open
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), "did not stop on SIGTERM");
+            String rest = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(rest.contains("stopping"), rest);
+            assertFalse(rest.contains("Exception"), rest);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void serveWhenPortTakenThenClearMessageAndExitCode() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = serve("--port", Integer.toString(taken.getLocalPort()), "--data", dir.resolve("d2").toString());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, p.exitValue(), out);
+            assertTrue(out.contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), out);
+            assertFalse(out.contains("\tat "), out);
+        }
+    }
+
+    @Test
+    void serveWhenDataDirUnusableThenClearMessage() throws Exception {
+        Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+        Process p = serve("--port", "0", "--data", file.toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("data directory " + file + " cannot be created"), out);
+    }
+
+    @Test
+    void serveWhenConfigFileHasUnknownKeyThenRefused() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("gatehouse.json"), "{\"prot\": 9000}");
+        Process p = serve("--config", cfg.toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("unknown key 'prot'"), out);
+    }
+}

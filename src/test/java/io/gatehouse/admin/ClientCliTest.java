@@ -1,0 +1,108 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `gatehouse client ...` against an embedded database directory, in-process. */
+class ClientCliTest {
+    @TempDir
+    Path data;
+
+    record Run(int code, String out, String err) {
+    }
+
+    Run cli(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            String[] full = new String[args.length + 2];
+            System.arraycopy(args, 0, full, 0, args.length);
+            full[args.length] = "--data";
+            full[args.length + 1] = data.toString();
+            int code = new CommandLine(new Main()).execute(full);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void addWithoutSecretThenGeneratedSecretPrintedOnceAndStoredHashed() throws Exception {
+        Run r = cli("client", "add", "svc", "--grant", "client_credentials", "--scope", "read write",
+                "--token-format", "opaque", "--access-token-ttl", "600", "--claim", "tenant=acme", "--claim", "tier=gold");
+        assertEquals(0, r.code(), r.err());
+        String secret = r.out().lines().filter(l -> l.startsWith("client_secret: ")).findFirst().orElseThrow().substring(15);
+        assertTrue(secret.matches("[A-Za-z0-9_-]{43}"));
+
+        Run show = cli("client", "show", "svc");
+        assertEquals(0, show.code());
+        assertFalse(show.out().contains(secret));
+        assertFalse(show.out().contains("argon2"));
+        assertTrue(show.out().contains("token_format:         opaque"));
+        assertTrue(show.out().contains("access_token_ttl:     600"));
+        assertTrue(show.out().contains("tenant=acme"));
+
+        try (var db = io.gatehouse.store.jdbc.Database.open(io.gatehouse.store.jdbc.Database.embeddedUrl(data), null, null, 2);
+             var c = db.dataSource().getConnection();
+             var rs = c.createStatement().executeQuery("select secret_hash from clients where client_id = 'svc'")) {
+            assertTrue(rs.next());
+            assertTrue(rs.getString(1).startsWith("$argon2id$"));
+            assertFalse(rs.getString(1).contains(secret));
+        }
+    }
+
+    @Test
+    void listUpdateRotateRemove() {
+        assertEquals(0, cli("client", "add", "a", "--secret", "s1").code());
+        assertEquals(0, cli("client", "add", "b", "--secret", "s2", "--scope", "x").code());
+        Run list = cli("client", "list");
+        assertTrue(list.out().contains("a\tconfidential\tclient_credentials"));
+        assertTrue(list.out().contains("b\tconfidential\tclient_credentials\tx"));
+
+        assertEquals(0, cli("client", "update", "a", "--scope", "p q", "--signing-alg", "ES256").code());
+        assertTrue(cli("client", "show", "a").out().contains("signing_alg:          ES256"));
+        assertTrue(cli("client", "show", "a").out().contains("scope:                p q"));
+
+        Run rot = cli("client", "rotate-secret", "a");
+        assertEquals(0, rot.code());
+        assertTrue(rot.out().startsWith("client_secret: "));
+
+        assertEquals(0, cli("client", "remove", "a").code());
+        Run gone = cli("client", "show", "a");
+        assertEquals(2, gone.code());
+        assertTrue(gone.err().contains("does not exist"));
+    }
+
+    @Test
+    void addWhenLimitsExceededOrDuplicateThenClearMessage() {
+        Run longId = cli("client", "add", "x".repeat(51), "--secret", "s");
+        assertEquals(2, longId.code());
+        assertTrue(longId.err().contains("1 to 50"), longId.err());
+        assertEquals(0, cli("client", "add", "x".repeat(50), "--secret", "y".repeat(100)).code());
+        Run longSecret = cli("client", "add", "z", "--secret", "y".repeat(101));
+        assertEquals(2, longSecret.code());
+        assertTrue(longSecret.err().contains("1 to 100"), longSecret.err());
+        assertFalse(longSecret.err().contains("y".repeat(101)));
+        Run dup = cli("client", "add", "x".repeat(50), "--secret", "s");
+        assertEquals(2, dup.code());
+        assertTrue(dup.err().contains("already exists"));
+        Run badGrant = cli("client", "add", "g", "--grant", "password");
+        assertEquals(2, badGrant.code());
+        assertTrue(badGrant.err().contains("unknown grant"));
+        Run reserved = cli("client", "add", "r", "--claim", "iss=evil");
+        assertEquals(2, reserved.code());
+        assertTrue(reserved.err().contains("reserved"));
+    }
+}
