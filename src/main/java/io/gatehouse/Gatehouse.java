@@ -37,11 +37,13 @@ public final class Gatehouse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
 
     private final Database db;
+    private final JdbcTokenStore tokens;
     private final HttpServer server;
     private final String issuer;
 
-    private Gatehouse(Database db, HttpServer server, String issuer) {
+    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer) {
         this.db = db;
+        this.tokens = tokens;
         this.server = server;
         this.issuer = issuer;
     }
@@ -72,11 +74,13 @@ public final class Gatehouse implements AutoCloseable {
         // Without a configured issuer it is http://HOST:PORT with the port actually bound (port 0 in tests),
         // so the server binds first and answers 503 until the routes are in place.
         Router router = new Router();
-        HttpServer server = HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes());
+        HttpServer server = null;
         try {
+            server = HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes());
             return routes(config, db, clock, keys, clients, tokens, random, router, server);
         } catch (RuntimeException e) {
-            server.close();
+            if (server != null) server.close();
+            tokens.close();
             throw e;
         }
     }
@@ -101,7 +105,7 @@ public final class Gatehouse implements AutoCloseable {
         for (Mount m : config.mounts()) {
             LOG.info("mounted dialect '{}' at POST {}{}", m.dialect(), m.path(), m.options().isEmpty() ? "" : " " + m.options());
         }
-        return new Gatehouse(db, server, issuer);
+        return new Gatehouse(db, tokens, server, issuer);
     }
 
     static String hostForUrl(String host) {
@@ -133,6 +137,7 @@ public final class Gatehouse implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        tokens.close();
         db.close();
     }
 }

@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
      */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;CACHE_SIZE=8192";
     }
 
     public static Database open(String url, String user, String password, int poolSize) {

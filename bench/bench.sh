@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Gatehouse benchmark: starts the server on a fresh data dir, registers clients, measures launch to
+# first token, then drives each scenario with wrk at several concurrencies and prints a table:
+# req/s, p50/p99 latency, server CPU ms per request (from /proc), server RSS, non-2xx count.
+#
+# Usage: bench/bench.sh [SCENARIO ...]      (default: all scenarios)
+# Scenarios: rs256 es256 eddsa opaque discovery
+# Env: CONCURRENCY="1 8 64"  WARMUP=5  DURATION=15 (seconds)  THREADS=1 (wrk threads)  PORT=9100
+#      GATEHOUSE_JAVA_OPTS (JVM flags for the server, see ./gatehouse)
+# Results: table on stdout, TSV in bench/results/. The machine is shared: compare ratios from one run.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+. "$ROOT/bin/jdk.sh"
+CONCURRENCY=${CONCURRENCY:-"1 8 64"}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-15}; THREADS=${THREADS:-1}
+PORT=${PORT:-9100}; BASE=http://127.0.0.1:$PORT
+ALL="rs256 es256 eddsa opaque discovery"
+SCENARIOS=${*:-$ALL}
+
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "# installing wrk (Debian package)" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
+  else
+    echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1
+  fi
+fi
+
+"$ROOT/gatehouse" --version >/dev/null   # builds the distribution if needed
+DATA=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
+SERVER_PID=
+cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"; }
+trap cleanup EXIT
+
+cli() { "$ROOT/gatehouse" "$@" --data "$DATA" >/dev/null; }
+cli client add bench-rs256 --secret bench-secret --scope "read write"
+cli client add bench-es256 --secret bench-secret --scope "read write" --signing-alg ES256
+cli client add bench-eddsa --secret bench-secret --scope "read write" --signing-alg EdDSA
+cli client add bench-opaque --secret bench-secret --scope "read write" --token-format opaque
+for f in "$HERE"/scenarios.d/*.sh; do [ -e "$f" ] && . "$f" setup; done
+
+basic() { printf '%s:%s' "$1" "$2" | base64 -w0; }
+now_ms() { date +%s%3N; }
+
+# Launch to first token: server process start to the first 200 from the token endpoint.
+t0=$(now_ms)
+"$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" > "$DATA/server.log" 2>&1 &
+SERVER_PID=$!
+AUTH="Authorization: Basic $(basic bench-rs256 bench-secret)"
+until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" -d grant_type=client_credentials "$BASE/oauth2/token")" = 200 ]; do
+  kill -0 "$SERVER_PID" 2>/dev/null || { echo "bench: server died:" >&2; cat "$DATA/server.log" >&2; exit 1; }
+  sleep 0.01
+done
+LAUNCH_MS=$(( $(now_ms) - t0 ))
+JPID=$(pgrep -P "$SERVER_PID" java || echo "$SERVER_PID")   # ./gatehouse execs java, so usually the same pid
+
+cpu_ticks() { awk '{print $14+$15}' "/proc/$JPID/stat"; }
+rss_mib() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$JPID/status"; }
+TCK=$(getconf CLK_TCK)
+OUT=$HERE/results/bench-$(date -u +%Y%m%dT%H%M%SZ).tsv
+mkdir -p "$HERE/results"
+printf 'scenario\tconc\trps\tp50_ms\tp99_ms\tcpu_ms_per_req\trss_mib\tnon2xx\n' > "$OUT"
+
+echo "# $(date -u +%FT%TZ)  $(nproc) cpus, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+echo "# java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)   wrk -t$THREADS, warm-up ${WARMUP}s, measure ${DURATION}s"
+echo "# $(grep -o 'crypto provider: .*' "$DATA/server.log" || true)"
+echo "# launch to first token: ${LAUNCH_MS} ms   RSS after start: $(rss_mib) MiB"
+printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' scenario conc req/s p50_ms p99_ms cpu_ms/req rss_MiB non2xx
+
+# run LABEL METHOD PATH CONTENT_TYPE BODY [HEADER]
+run() {
+  local label=$1 method=$2 path=$3 ctype=$4 body=$5 header=${6:-"X-Bench: 1"} c t line cpu0 cpu1
+  export WRK_METHOD=$method WRK_BODY=$body WRK_CONTENT_TYPE=$ctype
+  # sanity: one request must succeed
+  local code
+  if [ "$method" = POST ]; then code=$(curl -s -o /dev/null -w '%{http_code}' -H "$header" -H "Content-Type: $ctype" --data-binary "$body" "$BASE$path")
+  else code=$(curl -s -o /dev/null -w '%{http_code}' -H "$header" "$BASE$path"); fi
+  [ "$code" = 200 ] || { echo "bench: $label: $method $path answered $code" >&2; return 1; }
+  for c in $CONCURRENCY; do
+    t=$THREADS; [ "$c" -lt "$t" ] && t=$c
+    wrk -t"$t" -c"$c" -d"${WARMUP}s" -H "$header" -s "$HERE/wrk.lua" "$BASE$path" >/dev/null
+    cpu0=$(cpu_ticks)
+    line=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "$header" -s "$HERE/wrk.lua" "$BASE$path" | grep '^RESULT')
+    cpu1=$(cpu_ticks)
+    eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/r_/')"
+    local cpr; cpr=$(awk -v d=$((cpu1 - cpu0)) -v n="$r_requests" -v tck="$TCK" 'BEGIN { printf "%.3f", n ? d * 1000 / tck / n : 0 }')
+    printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx" >> "$OUT"
+  done
+}
+
+FORM=application/x-www-form-urlencoded
+for s in $SCENARIOS; do
+  case $s in
+    rs256|es256|eddsa|opaque)
+      run "$s" POST /oauth2/token $FORM "grant_type=client_credentials" "Authorization: Basic $(basic "bench-$s" bench-secret)" ;;
+    discovery)
+      run discovery GET /.well-known/openid-configuration "" "" ;;
+    *)
+      handled=
+      for f in "$HERE"/scenarios.d/*.sh; do [ -e "$f" ] && . "$f" run "$s" && handled=1 && break; done
+      [ -n "$handled" ] || { echo "bench: unknown scenario $s" >&2; exit 2; } ;;
+  esac
+done
+echo "# RSS at end: $(rss_mib) MiB   results: $OUT"
