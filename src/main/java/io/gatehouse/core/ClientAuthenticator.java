@@ -37,7 +37,8 @@ public final class ClientAuthenticator {
     private final SecretHasher hasher;
     private final FailureThrottle throttle;
     private final SecretKeySpec macKey;
-    private final String dummyHash;
+    private final SecureRandom random;
+    private volatile String dummyHash;
     private final Semaphore hashPermits;
     private final ConcurrentHashMap<ClientId, Verified> verified = new ConcurrentHashMap<>();
 
@@ -48,7 +49,7 @@ public final class ClientAuthenticator {
         byte[] key = new byte[32];
         random.nextBytes(key);
         this.macKey = new SecretKeySpec(key, "HmacSHA256");
-        this.dummyHash = hasher.hash("gatehouse-dummy-" + random.nextLong());
+        this.random = random;
         this.hashPermits = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
     }
 
@@ -68,7 +69,7 @@ public final class ClientAuthenticator {
         }
         String secret = auth.secret().orElse("");
         if (found.isEmpty() || found.get().isPublic()) {
-            slowVerify(secret, dummyHash);  // same work as a wrong secret
+            slowVerify(secret, dummyHash());  // same work as a wrong secret
             throw invalid(hint);
         }
         Client client = found.get();
@@ -90,6 +91,16 @@ public final class ClientAuthenticator {
     /** Drops remembered verifications, e.g. after a client was changed through this process. */
     public void forget(ClientId id) {
         verified.remove(id);
+    }
+
+    /** A hash to verify against for unknown clients; made on first need, not at start-up. */
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = hasher.hash("gatehouse-dummy-" + random.nextLong());
+            dummyHash = h;
+        }
+        return h;
     }
 
     private boolean slowVerify(String secret, String hash) {

@@ -59,11 +59,10 @@ public final class SigningKeys {
     /** Loads stored keys and generates (and stores) the missing ones for {@code algs}. */
     public synchronized void ensure(Collection<SigningAlg> algs) {
         reload();
-        for (SigningAlg alg : algs) {
-            if (!byAlg.containsKey(alg)) {
-                store.insertIfNoneFor(generate(alg));
-            }
-        }
+        List<SigningAlg> missing = algs.stream().filter(a -> !byAlg.containsKey(a)).distinct().toList();
+        if (missing.isEmpty()) return;
+        // Generated in parallel: RSA key generation dominates a first start.
+        missing.parallelStream().map(this::generate).toList().forEach(store::insertIfNoneFor);
         reload();
     }
 
