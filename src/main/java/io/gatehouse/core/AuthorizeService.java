@@ -184,7 +184,8 @@ public final class AuthorizeService {
         Instant now = clock.instant();
         Optional<User> user = session.flatMap(logins::user);
         boolean needLogin = user.isEmpty() || v.prompt().contains(Prompt.LOGIN)
-                || v.maxAge().isPresent() && now.getEpochSecond() - session.get().authTime().getEpochSecond() > v.maxAge().get();
+                || v.maxAge().isPresent() && (v.maxAge().get() == 0
+                        || now.getEpochSecond() - session.get().authTime().getEpochSecond() > v.maxAge().get());
         if (needLogin) {
             return v.prompt().contains(Prompt.NONE)
                     ? err.of(new OAuthError.LoginRequired("The user is not signed in")) : new Outcome.Login(v);
