@@ -139,7 +139,11 @@ public final class OidcFlow {
     }
 
     public static Map<String, String> redirectParams(HttpResponse<String> redirect) {
-        String loc = redirect.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location"));
+        return params(redirect.headers().firstValue("Location").orElseThrow(() -> new AssertionError("no Location")));
+    }
+
+    /** The decoded query parameters of a URI. */
+    public static Map<String, String> params(String loc) {
         int q = loc.indexOf('?');
         Map<String, String> out = new LinkedHashMap<>();
         if (q < 0) return out;
