@@ -23,6 +23,7 @@ import io.gatehouse.http.endpoint.ConsentPage;
 import io.gatehouse.http.endpoint.IntrospectionEndpoint;
 import io.gatehouse.http.endpoint.LoginPage;
 import io.gatehouse.http.endpoint.LogoutEndpoint;
+import io.gatehouse.http.endpoint.RevocationEndpoint;
 import io.gatehouse.http.endpoint.UserInfoEndpoint;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcCodeStore;
@@ -36,7 +37,7 @@ import java.time.Clock;
 /** Wiring of the OpenID Connect provider side (users, sessions, code flow, userinfo, introspection, revocation). */
 record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGrant, AccessTokenValidator validator,
                   AuthorizeEndpoint authorize, LogoutEndpoint logout, UserInfoEndpoint userInfo,
-                  IntrospectionEndpoint introspect, IntrospectionEndpoint revoke) {
+                  IntrospectionEndpoint introspect, RevocationEndpoint revoke) {
     static final String AUTHORIZE = "/oauth2/authorize";
     static final String USERINFO = "/oauth2/userinfo";
     static final String INTROSPECT = "/oauth2/introspect";
@@ -58,8 +59,8 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
                 AuthorizeEndpoint.create(authorize, logins, browser),
                 new LogoutEndpoint(logins, clients, validator, browser),
                 new UserInfoEndpoint(new UserInfoService(validator, users)),
-                IntrospectionEndpoint.introspection(new IntrospectionService(authenticator, validator, tokens, users, issuer, clock)),
-                IntrospectionEndpoint.revocation(new RevocationService(authenticator, validator, tokens, codes)));
+                new IntrospectionEndpoint(new IntrospectionService(authenticator, validator, tokens, users, issuer, clock)),
+                new RevocationEndpoint(new RevocationService(authenticator, validator, tokens, codes)));
     }
 
     void route(Router router) {
