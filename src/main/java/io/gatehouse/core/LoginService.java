@@ -62,7 +62,8 @@ public final class LoginService {
         byAddress.delayIfNeeded(addrKey);
         boolean plausible = User.isValidUsername(username) && password.length() <= MAX_PASSWORD_LENGTH;
         Optional<User> user = plausible ? users.findByUsername(username) : Optional.empty();
-        // Over-long passwords are checked against the dummy hash with a bounded prefix: same work, same answer.
+        // Implausible input (over-long password, malformed username) is checked against the dummy hash with a
+        // bounded prefix: the same Argon2id work and the same answer as a wrong password.
         String candidate = password.length() <= MAX_PASSWORD_LENGTH ? password : password.substring(0, MAX_PASSWORD_LENGTH);
         boolean ok = verify(candidate, user.map(User::passwordHash).orElse(dummyHash)) && user.isPresent() && plausible;
         if (ok) {

@@ -176,6 +176,8 @@ class AuthorizeErrorsTest {
         assertErrorPage(server.get("/oauth2/authorize?" + many), 400, "150 parameters");
         HttpResponse<String> rep = server.get("/oauth2/authorize?" + authz("webapp") + "&nonce=a&nonce=b");
         assertEquals("invalid_request", OidcFlow.redirectParams(rep).get("error"));
+        // Parameters the server does not read may repeat (an RP's own extras): the sign-in page is shown.
+        assertEquals(200, server.get("/oauth2/authorize?" + authz("webapp") + "&ui_locales=en&ui_locales=fr&x=1&x=2").statusCode());
     }
 
     @Test

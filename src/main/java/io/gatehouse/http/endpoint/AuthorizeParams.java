@@ -20,10 +20,14 @@ final class AuthorizeParams {
     private AuthorizeParams() {
     }
 
+    /** The parameters this server reads; others (ui_locales, display, an RP's own extras) are ignored, even repeated. */
+    static final Set<String> KNOWN = Set.of(CLIENT_ID, REDIRECT_URI, RESPONSE_TYPE, SCOPE, STATE, NONCE, CODE_CHALLENGE,
+            CODE_CHALLENGE_METHOD, PROMPT, MAX_AGE, LOGIN_HINT, RESPONSE_MODE, REQUEST, REQUEST_URI);
+
     static AuthorizeService.Request request(Form f) {
         Set<String> repeated = new HashSet<>();
         for (String n : f.names()) {
-            if (f.all(n).size() > 1) repeated.add(n);
+            if (f.all(n).size() > 1 && KNOWN.contains(n)) repeated.add(n);
         }
         return new AuthorizeService.Request(one(f, CLIENT_ID), one(f, REDIRECT_URI), one(f, RESPONSE_TYPE), one(f, SCOPE),
                 one(f, STATE), one(f, NONCE), one(f, CODE_CHALLENGE), one(f, CODE_CHALLENGE_METHOD), one(f, PROMPT),
