@@ -254,6 +254,9 @@ class CodeFlowTest {
         String code = browser.code(browser.authorizeAndApprove(authz("webapp"), "alice", "correct horse"), Optional.of("st-1"));
         String idToken = tokenOk(server.form("/oauth2/token", q("grant_type", "authorization_code", "code", code,
                 "redirect_uri", REDIRECT), basic("webapp", "s3cret"))).get("id_token").asText();
+        HttpResponse<String> noKid = browser.get("/oauth2/logout?" + q("id_token_hint",
+                "eyJhbGciOiJSUzI1NiJ9." + idToken.split("\\.")[1] + "." + idToken.split("\\.")[2]));
+        assertEquals(400, noKid.statusCode());
         HttpResponse<String> wrong = browser.get("/oauth2/logout?" + q("id_token_hint", idToken,
                 "post_logout_redirect_uri", "https://app.example/bye/"));
         assertEquals(400, wrong.statusCode());

@@ -99,7 +99,10 @@ class ResourceEndpointsTest {
         String[] parts = at.split("\\.");
         String forged = parts[0] + "." + parts[1] + "." + new StringBuilder(parts[2]).reverse();
         JsonNode cc = json(server.form("/oauth2/token", "grant_type=client_credentials", basic("rs", "s3cret")));
-        for (String bad : List.of("garbage", forged, parts[0] + "." + parts[1] + ".", cc.get("access_token").asText())) {
+        String b64 = "eyJhbGciOiJSUzI1NiIsInR5cCI6ImF0K2p3dCJ9";  // {"alg":"RS256","typ":"at+jwt"}: no kid
+        String none = "eyJhbGciOiJub25lIiwidHlwIjoiYXQrand0Iiwia2lkIjoieCJ9";  // alg none
+        for (String bad : List.of("garbage", forged, parts[0] + "." + parts[1] + ".", cc.get("access_token").asText(),
+                b64 + "." + parts[1] + "." + parts[2], none + "." + parts[1] + ".", "a.b.c", "...", "e30.e30.e30")) {
             HttpResponse<String> r = server.get("/oauth2/userinfo", "Authorization", "Bearer " + bad);
             assertTrue(r.statusCode() == 401 || r.statusCode() == 403, bad + " " + r.statusCode());
             if (r.statusCode() == 401) {

@@ -62,13 +62,15 @@ public final class AccessTokenValidator {
             if (jws.getHeader().getType() == null || !expectedTyp.equals(jws.getHeader().getType().getType())) {
                 return Optional.empty();
             }
-            Optional<SigningKeys.Key> key = keys.forKid(jws.getHeader().getKeyID());
+            String kid = jws.getHeader().getKeyID();
+            if (kid == null || kid.length() > 100) return Optional.empty();
+            Optional<SigningKeys.Key> key = keys.forKid(kid);
             if (key.isEmpty() || !key.get().jwsAlgorithm().equals(jws.getHeader().getAlgorithm())) return Optional.empty();
             if (!jws.verify(key.get().verifier())) return Optional.empty();
             Map<String, Object> claims = jws.getPayload().toJSONObject();
             if (claims == null || !issuer.equals(claims.get("iss"))) return Optional.empty();
             return Optional.of(claims);
-        } catch (ParseException | JOSEException | IllegalStateException | ClassCastException e) {
+        } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }
     }
