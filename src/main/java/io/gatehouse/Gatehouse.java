@@ -91,11 +91,14 @@ public final class Gatehouse implements AutoCloseable {
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
         var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc));
+        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, clock, random);
+        var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
+                oidc.refreshGrant());
 
         for (Mount m : config.mounts()) {
             router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService));
         }
+        oidc.route(router);
         var discovery = new DiscoveryEndpoint(metadata(issuer, config));
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
@@ -118,11 +121,30 @@ public final class Gatehouse implements AutoCloseable {
         m.put("issuer", issuer);
         m.put("token_endpoint", issuer + "/oauth2/token");
         m.put("jwks_uri", issuer + "/jwks");
-        m.put("grant_types_supported", List.of("client_credentials"));
-        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        m.put("authorization_endpoint", issuer + OidcWiring.AUTHORIZE);
+        m.put("userinfo_endpoint", issuer + OidcWiring.USERINFO);
+        m.put("introspection_endpoint", issuer + OidcWiring.INTROSPECT);
+        m.put("revocation_endpoint", issuer + OidcWiring.REVOKE);
+        m.put("end_session_endpoint", issuer + OidcWiring.LOGOUT);
+        m.put("grant_types_supported", List.of("authorization_code", "refresh_token", "client_credentials"));
+        m.put("response_types_supported", List.of("code"));
+        m.put("response_modes_supported", List.of("query"));
+        m.put("subject_types_supported", List.of("public"));
+        m.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
+        m.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        m.put("revocation_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post", "none"));
         List<String> algs = new ArrayList<>();
         for (SigningAlg a : SigningAlg.values()) algs.add(a.name());
+        m.put("id_token_signing_alg_values_supported", algs);
         m.put("access_token_signing_alg_values_supported", algs);
+        m.put("scopes_supported", List.of("openid", "profile", "email", "phone", "address", "offline_access"));
+        m.put("claims_supported", io.gatehouse.core.UserClaims.supported());
+        m.put("code_challenge_methods_supported", List.of("S256"));
+        m.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
+        m.put("authorization_response_iss_parameter_supported", true);
+        m.put("claims_parameter_supported", false);
+        m.put("request_parameter_supported", false);
+        m.put("request_uri_parameter_supported", false);
         return m;
     }
 

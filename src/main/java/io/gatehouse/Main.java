@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.admin.ClientCommands;
 import io.gatehouse.admin.DbOptions;
+import io.gatehouse.admin.UserCommands;
 import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.ServerConfig;
 import org.slf4j.Logger;
@@ -20,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
 /** The CLI: `serve` runs the server; `client ...` manages clients in the same database. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: an OAuth 2.0 / OpenID Connect authorization server.",
-        subcommands = {Main.Serve.class, ClientCommands.class})
+        subcommands = {Main.Serve.class, ClientCommands.class, UserCommands.class})
 public final class Main implements Runnable {
     private static final long STARTED = System.nanoTime();
 

@@ -73,6 +73,17 @@ public final class ClientOptions {
         if (postLogoutRedirectUris != null) b.postLogoutRedirectUris(checkedUris(postLogoutRedirectUris, "--post-logout-redirect-uri"));
         if (requirePkce != null) b.requirePkce(requirePkce);
         if (refreshTokens != null) b.refreshTokens(refreshTokens);
+        // --refresh-tokens and the refresh_token grant mean the same thing; keep them in step.
+        if (Boolean.TRUE.equals(refreshTokens) || refreshTokens == null && grants != null
+                && b.grantTypes.contains(GrantType.REFRESH_TOKEN)) {
+            Set<GrantType> g = EnumSet.copyOf(b.grantTypes);
+            g.add(GrantType.REFRESH_TOKEN);
+            b.grantTypes(g).refreshTokens(true);
+        } else if (Boolean.FALSE.equals(refreshTokens) && b.grantTypes.contains(GrantType.REFRESH_TOKEN)) {
+            Set<GrantType> g = EnumSet.copyOf(b.grantTypes);
+            g.remove(GrantType.REFRESH_TOKEN);
+            if (!g.isEmpty()) b.grantTypes(g);
+        }
         if (firstParty != null) b.firstParty(firstParty);
         if (idTokenTtl != null) b.idTokenTtl(Duration.ofSeconds(idTokenTtl));
         if (refreshTokenTtl != null) b.refreshTokenTtl(Duration.ofSeconds(refreshTokenTtl));

@@ -42,6 +42,8 @@ public final class HttpServer implements AutoCloseable {
                 .port(port)
                 .shutdownHook(false)
                 .maxPayloadSize(64L * 1024 * 1024)
+                // Authorization requests carry long query strings (a 2 KB state, PKCE, nonce): allow 32 KB.
+                .addProtocol(io.helidon.webserver.http1.Http1Config.builder().maxPrologueLength(32 * 1024).build())
                 .routing(r -> r.any((req, res) -> handle(router, maxBodyBytes, req, res)))
                 .build();
         server.start();

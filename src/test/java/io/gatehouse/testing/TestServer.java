@@ -59,12 +59,17 @@ public final class TestServer implements AutoCloseable {
 
     /** @param customize adjusts the default test config (port 0, fresh in-memory H2) */
     public static TestServer start(UnaryOperator<ServerConfig> customize) {
+        return start(customize, Clock.systemUTC());
+    }
+
+    /** @param clock the server's clock (e.g. a {@link MutableClock} to test expiry) */
+    public static TestServer start(UnaryOperator<ServerConfig> customize, Clock clock) {
         String url = "jdbc:h2:mem:gh-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
         ServerConfig cfg = customize.apply(ServerConfig.forTest(java.nio.file.Path.of("target/unused")).withDbUrl(url));
         Database db = Database.open(cfg.jdbcUrl(), null, null, 2);
         JdbcKeyStore keyStore = new JdbcKeyStore(db.dataSource());
         for (KeyStore.StoredKey k : keys()) keyStore.insertIfNoneFor(k);
-        return new TestServer(Gatehouse.start(cfg, Clock.systemUTC()), db);
+        return new TestServer(Gatehouse.start(cfg, clock), db);
     }
 
     private static synchronized List<KeyStore.StoredKey> keys() {

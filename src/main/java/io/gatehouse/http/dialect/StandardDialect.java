@@ -38,8 +38,12 @@ public final class StandardDialect implements TokenDialect {
                     new OAuthError.UnsupportedGrantType("Unsupported grant_type")));
             TokenRequest request = switch (type) {
                 case CLIENT_CREDENTIALS -> new TokenRequest.ClientCredentials(scope(form.single(SCOPE)));
-                case AUTHORIZATION_CODE, REFRESH_TOKEN -> throw new OAuthException(
-                        new OAuthError.UnsupportedGrantType("Unsupported grant_type"));
+                case AUTHORIZATION_CODE -> new TokenRequest.AuthorizationCode(
+                        form.single(CODE).orElseThrow(() -> invalidRequest("Missing parameter: code")),
+                        form.single(REDIRECT_URI), form.single(CODE_VERIFIER));
+                case REFRESH_TOKEN -> new TokenRequest.RefreshToken(
+                        form.single(REFRESH_TOKEN).orElseThrow(() -> invalidRequest("Missing parameter: refresh_token")),
+                        scope(form.single(SCOPE)));
             };
             ClientAuth auth = ClientAuthParser.parse(req, bodyId, bodySecret);
             return new TokenCall(auth, request);

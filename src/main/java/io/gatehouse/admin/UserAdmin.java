@@ -1,0 +1,92 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.core.SecretHasher;
+import io.gatehouse.core.model.User;
+import io.gatehouse.core.port.UserStore;
+import io.gatehouse.core.token.Tokens;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** User management behind the CLI: validation, stable opaque subject ids, Argon2id password hashing. */
+public final class UserAdmin {
+    public static final int MIN_PASSWORD = 8;
+    public static final int MAX_PASSWORD = 1024;
+
+    /** Profile changes; a null field means "not given". */
+    public record Changes(String email, Boolean emailVerified, String name, Map<String, String> claims) {
+    }
+
+    private final UserStore users;
+    private final SecretHasher hasher;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public UserAdmin(UserStore users, SecretHasher hasher, Clock clock, SecureRandom random) {
+        this.users = users;
+        this.hasher = hasher;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    public User add(String username, String password, Changes c) {
+        checkPassword(password);
+        Instant now = now();
+        User u = new User("u_" + Tokens.random(random, 16), username, hasher.hash(password), Optional.ofNullable(c.name()),
+                Optional.ofNullable(c.email()), Boolean.TRUE.equals(c.emailVerified()),
+                c.claims() == null ? Map.of() : c.claims(), now, now);
+        if (!users.insert(u)) throw new IllegalArgumentException("user '" + username + "' already exists");
+        return u;
+    }
+
+    public User update(String username, Changes c) {
+        User u = find(username);
+        Map<String, String> claims = c.claims() == null ? u.claims() : new LinkedHashMap<>(c.claims());
+        User changed = new User(u.id(), u.username(), u.passwordHash(),
+                c.name() == null ? u.name() : Optional.of(c.name()),
+                c.email() == null ? u.email() : Optional.of(c.email()),
+                c.emailVerified() == null ? (c.email() == null && u.emailVerified()) : c.emailVerified(),
+                claims, u.createdAt(), now());
+        if (!users.update(changed)) throw new IllegalArgumentException("user '" + username + "' could not be updated");
+        return changed;
+    }
+
+    public void setPassword(String username, String password) {
+        checkPassword(password);
+        User u = find(username);
+        User changed = new User(u.id(), u.username(), hasher.hash(password), u.name(), u.email(), u.emailVerified(),
+                u.claims(), u.createdAt(), now());
+        if (!users.update(changed)) throw new IllegalArgumentException("user '" + username + "' could not be updated");
+    }
+
+    public void remove(String username) {
+        if (!users.delete(find(username).id())) throw new IllegalArgumentException("user '" + username + "' does not exist");
+    }
+
+    public User find(String username) {
+        return users.findByUsername(username).orElseThrow(() -> new IllegalArgumentException("user '" + username + "' does not exist"));
+    }
+
+    public List<User> list() {
+        return users.list();
+    }
+
+    static void checkPassword(String p) {
+        if (p == null || p.length() < MIN_PASSWORD || p.length() > MAX_PASSWORD) {
+            throw new IllegalArgumentException("password must be " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters");
+        }
+        for (int i = 0; i < p.length(); i++) {
+            if (Character.isISOControl(p.charAt(i))) throw new IllegalArgumentException("password must not contain control characters");
+        }
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    }
+}

@@ -1,0 +1,248 @@
+package io.gatehouse.core;
+
+import io.gatehouse.core.error.OAuthError;
+import io.gatehouse.core.grant.Pkce;
+import io.gatehouse.core.model.AuthorizationCode;
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.Scope;
+import io.gatehouse.core.model.Session;
+import io.gatehouse.core.model.User;
+import io.gatehouse.core.port.ClientRepository;
+import io.gatehouse.core.port.CodeStore;
+import io.gatehouse.core.port.ConsentStore;
+import io.gatehouse.core.token.Tokens;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The authorization endpoint's use case (RFC 6749 §4.1, OIDC Core §3.1.2, RFC 7636, RFC 9207). First the
+ * client and redirect URI are checked: when either is wrong nothing is redirected anywhere. Every other
+ * problem is reported to the client's registered redirect URI. Then the session decides: sign in, consent,
+ * or a single-use code bound to client, redirect URI, PKCE challenge, nonce, scope and user.
+ */
+public final class AuthorizeService {
+    public static final Duration CODE_TTL = Duration.ofMinutes(5);
+    public static final int MAX_STATE = 4096;
+    public static final int MAX_NONCE = 512;
+    /** OIDC identity scopes every authorization_code client may ask for without registering them. */
+    public static final Set<String> IDENTITY_SCOPES = Set.of("openid", "profile", "email", "phone", "address");
+
+    /** What the caller sent, as single values (absent = not sent); {@code repeated} names repeated parameters. */
+    public record Request(Optional<String> clientId, Optional<String> redirectUri, Optional<String> responseType,
+                          Optional<String> scope, Optional<String> state, Optional<String> nonce,
+                          Optional<String> codeChallenge, Optional<String> codeChallengeMethod, Optional<String> prompt,
+                          Optional<String> maxAge, Optional<String> loginHint, Optional<String> responseMode,
+                          boolean requestObject, Set<String> repeated) {
+        public Request {
+            repeated = Set.copyOf(repeated);
+        }
+    }
+
+    /** The result of checking a request: Fatal, an error Redirect, or Valid. */
+    public sealed interface Checked {
+    }
+
+    /** A request whose every part checked out. */
+    public record Valid(Client client, String redirectUri, boolean redirectUriSent, Scope scope, Optional<String> state,
+                        Optional<String> nonce, Optional<String> codeChallenge, Set<String> prompt,
+                        Optional<Long> maxAge, Optional<String> loginHint) implements Checked {
+    }
+
+    /** What to do next. */
+    public sealed interface Outcome {
+        /** The client or redirect URI cannot be trusted: show an error page, never redirect. */
+        record Fatal(String message) implements Outcome, Checked {
+        }
+
+        /** Send the browser to {@code redirectUri} with these query parameters (success or error). */
+        record Redirect(String redirectUri, Map<String, String> params) implements Outcome, Checked {
+        }
+
+        record Login(Valid request) implements Outcome {
+        }
+
+        record Consent(Valid request, User user) implements Outcome {
+        }
+    }
+
+    private final ClientRepository clients;
+    private final CodeStore codes;
+    private final ConsentStore consents;
+    private final LoginService logins;
+    private final String issuer;
+    private final Clock clock;
+    private final SecureRandom random;
+
+    public AuthorizeService(ClientRepository clients, CodeStore codes, ConsentStore consents, LoginService logins,
+                            String issuer, Clock clock, SecureRandom random) {
+        this.clients = clients;
+        this.codes = codes;
+        this.consents = consents;
+        this.logins = logins;
+        this.issuer = issuer;
+        this.clock = clock;
+        this.random = random;
+    }
+
+    /** Checks a request: Fatal (never redirect), an error Redirect, or Valid. */
+    public Checked validate(Request r) {
+        if (r.repeated().contains("client_id") || r.clientId().isEmpty()) {
+            return new Outcome.Fatal("The request has no valid client_id.");
+        }
+        Optional<Client> found = ClientId.isValid(r.clientId().get())
+                ? clients.find(new ClientId(r.clientId().get())) : Optional.empty();
+        if (found.isEmpty()) return new Outcome.Fatal("Unknown client.");
+        Client client = found.get();
+        if (r.repeated().contains("redirect_uri")) return new Outcome.Fatal("The redirect_uri parameter is repeated.");
+        String redirectUri;
+        if (r.redirectUri().isPresent()) {
+            Optional<String> m = RedirectUris.match(client.redirectUris(), r.redirectUri().get());
+            if (m.isEmpty()) return new Outcome.Fatal("The redirect_uri is not registered for this client.");
+            redirectUri = m.get();
+        } else if (client.redirectUris().size() == 1) {
+            redirectUri = client.redirectUris().getFirst();
+        } else {
+            return new Outcome.Fatal("The request has no redirect_uri.");
+        }
+        // From here on, errors go back to the client.
+        Optional<String> state = r.repeated().contains("state") ? Optional.empty()
+                : r.state().filter(s -> s.length() <= MAX_STATE);
+        ErrorSink err = new ErrorSink(redirectUri, state);
+        if (!r.repeated().isEmpty()) {
+            return err.of(new OAuthError.InvalidRequest("Parameter '" + r.repeated().iterator().next() + "' is repeated"));
+        }
+        if (r.state().isPresent() && r.state().get().length() > MAX_STATE) {
+            return err.of(new OAuthError.InvalidRequest("state is longer than " + MAX_STATE + " characters"));
+        }
+        if (r.requestObject()) return err.of(new OAuthError.InvalidRequest("Request objects are not supported"));
+        if (r.responseType().isEmpty()) return err.of(new OAuthError.InvalidRequest("Missing parameter: response_type"));
+        if (!r.responseType().get().equals("code")) {
+            return err.of(new OAuthError.UnsupportedResponseType("Only response_type=code is supported"));
+        }
+        if (r.responseMode().isPresent() && !r.responseMode().get().equals("query")) {
+            return err.of(new OAuthError.InvalidRequest("Only response_mode=query is supported"));
+        }
+        if (!client.allows(GrantType.AUTHORIZATION_CODE)) {
+            return err.of(new OAuthError.UnauthorizedClient("The client is not allowed to use the authorization code flow"));
+        }
+        Scope scope;
+        try {
+            scope = r.scope().map(Scope::parse).orElse(client.scope());
+        } catch (IllegalArgumentException e) {
+            return err.of(new OAuthError.InvalidScope("The scope parameter is malformed"));
+        }
+        for (String s : scope.values()) {
+            boolean allowed = client.scope().contains(s) || IDENTITY_SCOPES.contains(s)
+                    || s.equals("offline_access") && client.refreshTokens();
+            if (!allowed) return err.of(new OAuthError.InvalidScope("The requested scope is not allowed for this client"));
+        }
+        if (r.nonce().isPresent() && r.nonce().get().length() > MAX_NONCE) {
+            return err.of(new OAuthError.InvalidRequest("nonce is longer than " + MAX_NONCE + " characters"));
+        }
+        if (r.codeChallengeMethod().isPresent() && r.codeChallenge().isEmpty()) {
+            return err.of(new OAuthError.InvalidRequest("code_challenge_method without code_challenge"));
+        }
+        if (r.codeChallenge().isPresent()) {
+            if (!r.codeChallengeMethod().orElse("plain").equals(Pkce.S256)) {
+                return err.of(new OAuthError.InvalidRequest("code_challenge_method must be S256"));
+            }
+            if (!Pkce.isValidS256Challenge(r.codeChallenge().get())) {
+                return err.of(new OAuthError.InvalidRequest("code_challenge is malformed"));
+            }
+        } else if (client.requirePkce() || client.isPublic()) {
+            return err.of(new OAuthError.InvalidRequest("PKCE is required: send code_challenge with code_challenge_method=S256"));
+        }
+        Set<String> prompt;
+        try {
+            prompt = Prompt.parse(r.prompt());
+        } catch (IllegalArgumentException e) {
+            return err.of(new OAuthError.InvalidRequest(e.getMessage()));
+        }
+        Optional<Long> maxAge = Optional.empty();
+        if (r.maxAge().isPresent()) {
+            String v = r.maxAge().get();
+            if (!v.matches("[0-9]{1,9}")) return err.of(new OAuthError.InvalidRequest("max_age must be a non-negative integer"));
+            maxAge = Optional.of(Long.parseLong(v));
+        }
+        return new Valid(client, redirectUri, r.redirectUri().isPresent(), scope, state, r.nonce(), r.codeChallenge(),
+                prompt, maxAge, r.loginHint().filter(h -> h.length() <= User.MAX_USERNAME));
+    }
+
+    /** Decides the next step for a valid request and the browser's session (if any). */
+    public Outcome decide(Valid v, Optional<Session> session) {
+        ErrorSink err = new ErrorSink(v.redirectUri(), v.state());
+        Instant now = clock.instant();
+        Optional<User> user = session.flatMap(logins::user);
+        boolean needLogin = user.isEmpty() || v.prompt().contains(Prompt.LOGIN)
+                || v.maxAge().isPresent() && (v.maxAge().get() == 0
+                        || now.getEpochSecond() - session.get().authTime().getEpochSecond() > v.maxAge().get());
+        if (needLogin) {
+            return v.prompt().contains(Prompt.NONE)
+                    ? err.of(new OAuthError.LoginRequired("The user is not signed in")) : new Outcome.Login(v);
+        }
+        if (needsConsent(v, user.get())) {
+            return v.prompt().contains(Prompt.NONE)
+                    ? err.of(new OAuthError.ConsentRequired("The user has not consented")) : new Outcome.Consent(v, user.get());
+        }
+        return issueCode(v, user.get(), session.get().authTime());
+    }
+
+    /** The user allowed the request on the consent page: remember it. */
+    public void allow(Valid v, User user) {
+        consents.grant(user.id(), v.client().id(), v.scope());
+    }
+
+    /** The user denied the request on the consent page. */
+    public Outcome.Redirect deny(Valid v) {
+        return new ErrorSink(v.redirectUri(), v.state()).of(new OAuthError.AccessDenied("The user denied the request"));
+    }
+
+    private boolean needsConsent(Valid v, User user) {
+        if (v.prompt().contains(Prompt.CONSENT)) return true;
+        if (v.client().firstParty()) return false;
+        return consents.find(user.id(), v.client().id()).map(s -> !s.containsAll(v.scope())).orElse(true);
+    }
+
+    private Outcome issueCode(Valid v, User user, Instant authTime) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        String code = Tokens.random(random, 32);
+        codes.save(new AuthorizationCode(Tokens.hash(code), Tokens.random(random, 18), v.client().id(), user.id(),
+                v.redirectUri(), v.redirectUriSent(), v.scope(), v.nonce(), v.codeChallenge(), authTime, now,
+                now.plus(CODE_TTL)));
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("code", code);
+        v.state().ifPresent(s -> p.put("state", s));
+        p.put("iss", issuer);
+        return new Outcome.Redirect(v.redirectUri(), p);
+    }
+
+    /** Builds RFC 6749 §4.1.2.1 error redirects with state and RFC 9207 iss. */
+    private final class ErrorSink {
+        private final String redirectUri;
+        private final Optional<String> state;
+
+        ErrorSink(String redirectUri, Optional<String> state) {
+            this.redirectUri = redirectUri;
+            this.state = state;
+        }
+
+        Outcome.Redirect of(OAuthError e) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("error", e.code());
+            p.put("error_description", e.description());
+            state.ifPresent(s -> p.put("state", s));
+            p.put("iss", issuer);
+            return new Outcome.Redirect(redirectUri, p);
+        }
+    }
+}

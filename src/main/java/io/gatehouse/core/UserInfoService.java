@@ -1,0 +1,45 @@
+package io.gatehouse.core;
+
+import io.gatehouse.core.model.User;
+import io.gatehouse.core.port.UserStore;
+import io.gatehouse.core.token.AccessTokenValidator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** OIDC Core §5.3 userinfo: the claims the access token's scope allows, for the token's user. */
+public final class UserInfoService {
+    /** The outcome, mapped to RFC 6750 responses by the endpoint. */
+    public sealed interface Result {
+        record Claims(Map<String, Object> claims) implements Result {
+        }
+
+        record InvalidToken(String description) implements Result {
+        }
+
+        /** The token is valid but was not issued with the openid scope. */
+        record InsufficientScope(String scope) implements Result {
+        }
+    }
+
+    private final AccessTokenValidator validator;
+    private final UserStore users;
+
+    public UserInfoService(AccessTokenValidator validator, UserStore users) {
+        this.validator = validator;
+        this.users = users;
+    }
+
+    public Result userinfo(String accessToken) {
+        Optional<AccessTokenValidator.AccessTokenInfo> info = validator.validate(accessToken);
+        if (info.isEmpty()) return new Result.InvalidToken("The access token is invalid, expired or revoked");
+        if (!info.get().scope().contains("openid")) return new Result.InsufficientScope("openid");
+        Optional<User> user = users.find(info.get().subject());
+        if (user.isEmpty()) return new Result.InvalidToken("The access token does not belong to a user");
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", user.get().id());
+        claims.putAll(UserClaims.forScope(user.get(), info.get().scope()));
+        return new Result.Claims(claims);
+    }
+}

@@ -1,0 +1,36 @@
+package io.gatehouse.core.port;
+
+import io.gatehouse.core.model.AuthorizationCode;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Authorization codes and the grants they start (the code's grant id is also the refresh-token family id).
+ * Consuming is atomic in the database, so exactly one of many concurrent redemptions wins on any node.
+ */
+public interface CodeStore {
+    void save(AuthorizationCode code);
+
+    Optional<AuthorizationCode> findByHash(String codeHash);
+
+    /** The grant started by a code, whether or not the code was used. */
+    Optional<AuthorizationCode> findByGrantId(String grantId);
+
+    /** Marks the code used if it is unused and unexpired at {@code now}. @return true for exactly one caller */
+    boolean consume(String codeHash, Instant now);
+
+    /**
+     * Revokes a grant: flags it revoked, revokes its stored tokens and puts the ids of the JWT access tokens
+     * issued from it on the deny-list.
+     */
+    void revokeGrant(String grantId);
+
+    boolean isGrantRevoked(String grantId);
+
+    /** Remembers a JWT access token issued from a grant, so revoking the grant revokes it too. */
+    void recordJwt(String grantId, String jti, Instant expiresAt);
+
+    /** Deletes grants whose code expired before {@code cutoff} and that have no live tokens. */
+    int purgeExpired(Instant cutoff);
+}

@@ -1,0 +1,60 @@
+package io.gatehouse.http.endpoint;
+
+import io.gatehouse.core.AuthorizeService;
+import io.gatehouse.core.model.Session;
+import io.gatehouse.http.Browser;
+import io.gatehouse.http.Endpoint;
+import io.gatehouse.http.Form;
+import io.gatehouse.http.Html;
+import io.gatehouse.http.WebRequest;
+import io.gatehouse.http.WebResponse;
+
+import java.util.Optional;
+
+/**
+ * GET/POST /oauth2/authorize. An unknown client or unregistered redirect URI gets an error page; other
+ * errors and the code go to the redirect URI (302) with state and iss; sign-in and consent are pages.
+ */
+public final class AuthorizeEndpoint implements Endpoint {
+    private final FlowSupport flow;
+    private final LoginPage login;
+    private final ConsentPage consent;
+
+    AuthorizeEndpoint(FlowSupport flow, LoginPage login, ConsentPage consent) {
+        this.flow = flow;
+        this.login = login;
+        this.consent = consent;
+    }
+
+    public static AuthorizeEndpoint create(AuthorizeService authorize, io.gatehouse.core.LoginService logins, Browser browser) {
+        FlowSupport flow = new FlowSupport(authorize, logins, browser);
+        return new AuthorizeEndpoint(flow, new LoginPage(flow), new ConsentPage(flow));
+    }
+
+    public LoginPage loginPage() {
+        return login;
+    }
+
+    public ConsentPage consentPage() {
+        return consent;
+    }
+
+    @Override
+    public WebResponse handle(WebRequest req) {
+        try {
+            Form form = FlowSupport.form(req);
+            AuthorizeService.Valid v = FlowSupport.valid(flow.authorize.validate(AuthorizeParams.request(form)), 302);
+            Optional<String> cookie = Browser.cookie(req);
+            Optional<Session> session = flow.logins.session(cookie);
+            return switch (flow.authorize.decide(v, session)) {
+                case AuthorizeService.Outcome.Fatal f -> Html.error(400, "Cannot continue", f.message());
+                case AuthorizeService.Outcome.Redirect r -> Browser.redirect(302, r.redirectUri(), r.params());
+                case AuthorizeService.Outcome.Login l -> login.render(cookie, l.request(), form, Optional.empty(),
+                        l.request().loginHint());
+                case AuthorizeService.Outcome.Consent c -> consent.render(cookie.orElseThrow(), c.request(), c.user(), form);
+            };
+        } catch (FlowSupport.Stop s) {
+            return s.response;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.gatehouse.http.endpoint;
+
+import io.gatehouse.core.AuthorizeService;
+import io.gatehouse.core.LoginService;
+import io.gatehouse.core.model.User;
+import io.gatehouse.http.Endpoint;
+import io.gatehouse.http.Form;
+import io.gatehouse.http.Html;
+import io.gatehouse.http.WebRequest;
+import io.gatehouse.http.WebResponse;
+
+import java.util.List;
+import java.util.Optional;
+
+import static io.gatehouse.http.Html.esc;
+import static io.gatehouse.http.Params.*;
+
+/**
+ * The sign-in page (rendered by the authorize endpoint) and POST /login. Success: a new session id in the
+ * cookie and 303 back to the authorization request. Failure: the same page and message for an unknown user
+ * and a wrong password.
+ */
+public final class LoginPage implements Endpoint {
+    public static final String PATH = "/login";
+    static final String BAD_CREDENTIALS = "Incorrect username or password.";
+
+    private final FlowSupport flow;
+
+    LoginPage(FlowSupport flow) {
+        this.flow = flow;
+    }
+
+    /** The sign-in form for a valid authorization request; sets an anonymous cookie (the CSRF secret) if none. */
+    WebResponse render(Optional<String> cookie, AuthorizeService.Valid v, Form request, Optional<String> error,
+                       Optional<String> username) {
+        String value = cookie.orElseGet(flow.logins::newAnonymousCookie);
+        String q = AuthorizeParams.continueQuery(request, true, false);
+        StringBuilder b = new StringBuilder();
+        b.append("<h1>Sign in</h1><p class=\"sub\">to continue to <strong>").append(esc(v.client().id().value()))
+                .append("</strong></p>");
+        error.ifPresent(e -> b.append("<p class=\"error\" role=\"alert\">").append(esc(e)).append("</p>"));
+        b.append("<form method=\"post\" action=\"").append(PATH).append("\">")
+                .append("<input type=\"hidden\" name=\"").append(CSRF).append("\" value=\"")
+                .append(esc(LoginService.csrfToken(value))).append("\">")
+                .append("<input type=\"hidden\" name=\"").append(CONTINUE).append("\" value=\"").append(esc(q)).append("\">")
+                .append("<label for=\"username\">Username</label>")
+                .append("<input type=\"text\" id=\"username\" name=\"").append(USERNAME)
+                .append("\" autocomplete=\"username\" autocapitalize=\"none\" spellcheck=\"false\" required")
+                .append(username.isEmpty() ? " autofocus" : "").append(" value=\"").append(esc(username.orElse(""))).append("\">")
+                .append("<label for=\"password\">Password</label>")
+                .append("<input type=\"password\" id=\"password\" name=\"").append(PASSWORD)
+                .append("\" autocomplete=\"current-password\" required").append(username.isPresent() ? " autofocus" : "").append(">")
+                .append("<button type=\"submit\">Sign in</button></form>");
+        WebResponse page = Html.page(200, "Sign in", b.toString());
+        return cookie.isPresent() ? page : flow.browser.setCookie(page, value);
+    }
+
+    @Override
+    public WebResponse handle(WebRequest req) {
+        try {
+            Form f = FlowSupport.form(req);
+            String cookie = FlowSupport.checkCsrf(req, f);
+            FlowSupport.ContinueRequest c = flow.continued(f);
+            Optional<String> username = single(f, USERNAME);
+            Optional<String> password = single(f, PASSWORD);
+            if (username.isEmpty() || password.isEmpty()) {
+                return render(Optional.of(cookie), c.valid(), c.form(), Optional.of("Enter your username and password."),
+                        username.filter(User::isValidUsername));
+            }
+            Optional<User> user = flow.logins.authenticate(username.get(), password.get(), req.remoteAddress());
+            if (user.isEmpty()) {
+                return render(Optional.of(cookie), c.valid(), c.form(), Optional.of(BAD_CREDENTIALS),
+                        username.filter(User::isValidUsername));
+            }
+            flow.logins.logout(Optional.of(cookie));
+            LoginService.NewSession s = flow.logins.startSession(user.get());
+            return flow.browser.setCookie(FlowSupport.toAuthorize(c.query()), s.cookieValue());
+        } catch (FlowSupport.Stop s) {
+            return s.response;
+        }
+    }
+
+    private static Optional<String> single(Form f, String name) {
+        List<String> v = f.all(name);
+        return v.size() == 1 && !v.getFirst().isEmpty() ? Optional.of(v.getFirst()) : Optional.empty();
+    }
+}

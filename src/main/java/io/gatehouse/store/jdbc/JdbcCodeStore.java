@@ -1,0 +1,96 @@
+package io.gatehouse.store.jdbc;
+
+import io.gatehouse.core.model.AuthorizationCode;
+import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.model.Scope;
+import io.gatehouse.core.port.CodeStore;
+import io.gatehouse.core.port.RefreshTokenConsumer;
+
+import javax.sql.DataSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Codes/grants in {@code grants}, JWT ids per grant in {@code grant_jwts}. Consuming a code is one
+ * conditional UPDATE, so exactly one concurrent redemption wins, whichever node it runs on.
+ */
+public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
+    private static final String COLUMNS = "grant_id, code_hash, client_id, user_id, redirect_uri, redirect_uri_sent, scope, "
+            + "nonce, code_challenge, auth_time, issued_at, code_expires_at";
+
+    private final Jdbc jdbc;
+
+    public JdbcCodeStore(DataSource ds) {
+        this.jdbc = new Jdbc(ds);
+    }
+
+    @Override
+    public void save(AuthorizationCode c) {
+        jdbc.update("insert into grants (" + COLUMNS + ", code_consumed, revoked) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, false)",
+                c.grantId(), c.codeHash(), c.clientId().value(), c.userId(), c.redirectUri(), c.redirectUriSent(),
+                c.scope().asString(), c.nonce().orElse(null), c.codeChallenge().orElse(null),
+                c.authTime().getEpochSecond(), c.issuedAt().getEpochSecond(), c.expiresAt().getEpochSecond());
+    }
+
+    @Override
+    public Optional<AuthorizationCode> findByHash(String codeHash) {
+        return jdbc.one("select " + COLUMNS + " from grants where code_hash = ?", JdbcCodeStore::map, codeHash);
+    }
+
+    @Override
+    public Optional<AuthorizationCode> findByGrantId(String grantId) {
+        return jdbc.one("select " + COLUMNS + " from grants where grant_id = ?", JdbcCodeStore::map, grantId);
+    }
+
+    @Override
+    public boolean consume(String codeHash, Instant now) {
+        return jdbc.update("update grants set code_consumed = true where code_hash = ? and code_consumed = false "
+                + "and code_expires_at > ?", codeHash, now.getEpochSecond()) == 1;
+    }
+
+    @Override
+    public boolean consume(String tokenHash) {
+        return jdbc.update("update tokens set revoked = true where token_hash = ? and revoked = false", tokenHash) == 1;
+    }
+
+    @Override
+    public void revokeGrant(String grantId) {
+        jdbc.update("update grants set revoked = true where grant_id = ?", grantId);
+        jdbc.update("update tokens set revoked = true where grant_id = ? and revoked = false", grantId);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // A concurrent revocation may insert the same ids first; the statement is then simply repeated.
+            if (jdbc.insertUnique("insert into revoked_jwts (jti, expires_at) select g.jti, g.expires_at from grant_jwts g "
+                    + "where g.grant_id = ? and not exists (select 1 from revoked_jwts r where r.jti = g.jti)", grantId)) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isGrantRevoked(String grantId) {
+        return jdbc.one("select revoked from grants where grant_id = ?", rs -> rs.getBoolean(1), grantId).orElse(true);
+    }
+
+    @Override
+    public void recordJwt(String grantId, String jti, Instant expiresAt) {
+        jdbc.update("insert into grant_jwts (jti, grant_id, expires_at) values (?, ?, ?)", jti, grantId, expiresAt.getEpochSecond());
+    }
+
+    @Override
+    public int purgeExpired(Instant cutoff) {
+        long t = cutoff.getEpochSecond();
+        int n = jdbc.update("delete from grant_jwts where expires_at < ?", t);
+        return n + jdbc.update("delete from grants where code_expires_at < ? and not exists "
+                + "(select 1 from tokens t where t.grant_id = grants.grant_id)", t);
+    }
+
+    private static AuthorizationCode map(ResultSet rs) throws SQLException {
+        return new AuthorizationCode(rs.getString("code_hash"), rs.getString("grant_id"), new ClientId(rs.getString("client_id")),
+                rs.getString("user_id"), rs.getString("redirect_uri"), rs.getBoolean("redirect_uri_sent"),
+                Scope.parse(rs.getString("scope")), Optional.ofNullable(rs.getString("nonce")),
+                Optional.ofNullable(rs.getString("code_challenge")), Instant.ofEpochSecond(rs.getLong("auth_time")),
+                Instant.ofEpochSecond(rs.getLong("issued_at")), Instant.ofEpochSecond(rs.getLong("code_expires_at")));
+    }
+}

@@ -1,0 +1,92 @@
+package io.gatehouse.store.jdbc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.core.model.User;
+import io.gatehouse.core.port.UserStore;
+
+import javax.sql.DataSource;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Users in {@code users}; deleting one also deletes their sessions and consents. */
+public final class JdbcUserStore implements UserStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COLUMNS = "user_id, username, password_hash, name, email, email_verified, claims, created_at, updated_at";
+
+    private final Jdbc jdbc;
+
+    public JdbcUserStore(DataSource ds) {
+        this.jdbc = new Jdbc(ds);
+    }
+
+    @Override
+    public Optional<User> find(String id) {
+        return jdbc.one("select " + COLUMNS + " from users where user_id = ?", JdbcUserStore::map, id);
+    }
+
+    @Override
+    public Optional<User> findByUsername(String username) {
+        return jdbc.one("select " + COLUMNS + " from users where username = ?", JdbcUserStore::map, username);
+    }
+
+    @Override
+    public List<User> list() {
+        return jdbc.query("select " + COLUMNS + " from users order by username", JdbcUserStore::map);
+    }
+
+    @Override
+    public boolean insert(User u) {
+        return jdbc.insertUnique("insert into users (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                u.id(), u.username(), u.passwordHash(), u.name().orElse(null), u.email().orElse(null), u.emailVerified(),
+                json(u.claims()), u.createdAt().getEpochSecond(), u.updatedAt().getEpochSecond());
+    }
+
+    @Override
+    public boolean update(User u) {
+        try {
+            return jdbc.update("update users set username = ?, password_hash = ?, name = ?, email = ?, email_verified = ?, "
+                            + "claims = ?, updated_at = ? where user_id = ?", u.username(), u.passwordHash(),
+                    u.name().orElse(null), u.email().orElse(null), u.emailVerified(), json(u.claims()),
+                    u.updatedAt().getEpochSecond(), u.id()) == 1;
+        } catch (Jdbc.StoreException e) {
+            if (e.getCause() instanceof SQLException s && ("23505".equals(s.getSQLState()) || "23001".equals(s.getSQLState()))) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean delete(String id) {
+        jdbc.update("delete from sessions where user_id = ?", id);
+        jdbc.update("delete from consents where user_id = ?", id);
+        return jdbc.update("delete from users where user_id = ?", id) == 1;
+    }
+
+    private static User map(ResultSet rs) throws SQLException {
+        Map<String, String> claims;
+        try {
+            claims = JSON.readValue(rs.getString("claims"), new TypeReference<Map<String, String>>() { });
+        } catch (JsonProcessingException e) {
+            throw new SQLException("corrupt JSON column", e);
+        }
+        return new User(rs.getString("user_id"), rs.getString("username"), rs.getString("password_hash"),
+                Optional.ofNullable(rs.getString("name")), Optional.ofNullable(rs.getString("email")),
+                rs.getBoolean("email_verified"), claims, Instant.ofEpochSecond(rs.getLong("created_at")),
+                Instant.ofEpochSecond(rs.getLong("updated_at")));
+    }
+
+    private static String json(Object o) {
+        try {
+            return JSON.writeValueAsString(o);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

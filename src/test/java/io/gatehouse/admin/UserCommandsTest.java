@@ -1,0 +1,77 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** `gatehouse user ...` against an embedded database in a temporary directory. */
+class UserCommandsTest {
+    @TempDir
+    Path data;
+
+    record Run(int code, String out, String err) {
+    }
+
+    Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            String[] all = new String[args.length + 2];
+            System.arraycopy(args, 0, all, 0, args.length);
+            all[args.length] = "--data";
+            all[args.length + 1] = data.toString();
+            int code = new CommandLine(new Main()).execute(all);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void userLifecycle() {
+        Run add = run("user", "add", "ada", "--password", "analytical engine", "--email", "ada@example.com",
+                "--email-verified", "--name", "Ada Lovelace", "--claim", "given_name=Ada");
+        assertEquals(0, add.code(), add.err());
+        assertTrue(add.out().startsWith("user ada added (sub u_"), add.out());
+        assertEquals(2, run("user", "add", "ada", "--password", "another one").code());
+        Run show = run("user", "show", "ada");
+        assertTrue(show.out().contains("email:           ada@example.com"), show.out());
+        assertTrue(show.out().contains("email_verified:  true"));
+        assertTrue(show.out().contains("given_name=Ada"));
+        assertFalse(show.out().contains("argon2"), "never the hash");
+        assertEquals(0, run("user", "update", "ada", "--name", "Countess Lovelace").code());
+        assertTrue(run("user", "show", "ada").out().contains("Countess Lovelace"));
+        assertEquals(0, run("user", "set-password", "ada", "--password", "difference engine").code());
+        assertTrue(run("user", "list").out().startsWith("ada\tu_"));
+        assertEquals(0, run("user", "remove", "ada").code());
+        assertEquals("", run("user", "list").out());
+    }
+
+    @Test
+    void userAddWhenBadInputThenClearError() {
+        Run shortPw = run("user", "add", "bob", "--password", "short");
+        assertEquals(2, shortPw.code());
+        assertTrue(shortPw.err().contains("password must be 8 to 1024 characters"), shortPw.err());
+        Run noConsole = run("user", "add", "bob");
+        assertEquals(2, noConsole.code());
+        assertTrue(noConsole.err().contains("pass --password"), noConsole.err());
+        Run reserved = run("user", "add", "bob", "--password", "long enough", "--claim", "sub=x");
+        assertEquals(2, reserved.code());
+        assertTrue(reserved.err().contains("reserved"));
+        assertEquals(2, run("user", "add", "with space", "--password", "long enough").code());
+        assertEquals(2, run("user", "show", "nobody").code());
+    }
+}

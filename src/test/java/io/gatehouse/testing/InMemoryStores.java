@@ -1,0 +1,98 @@
+package io.gatehouse.testing;
+
+import io.gatehouse.core.model.AuthorizationCode;
+import io.gatehouse.core.model.TokenRecord;
+import io.gatehouse.core.model.User;
+import io.gatehouse.core.port.CodeStore;
+import io.gatehouse.core.port.KeyStore;
+import io.gatehouse.core.port.RefreshTokenConsumer;
+import io.gatehouse.core.port.TokenStore;
+import io.gatehouse.core.port.UserStore;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** In-memory fakes of the ports, for unit tests of core logic (atomicity by the map, as the database would). */
+public final class InMemoryStores {
+    public final Map<String, TokenRecord> tokenRows = new ConcurrentHashMap<>();
+    public final Set<String> revokedJwts = ConcurrentHashMap.newKeySet();
+    public final Map<String, AuthorizationCode> codes = new ConcurrentHashMap<>();
+    public final Set<String> consumedCodes = ConcurrentHashMap.newKeySet();
+    public final Set<String> revokedGrants = ConcurrentHashMap.newKeySet();
+    public final Map<String, List<String>> jtisByGrant = new ConcurrentHashMap<>();
+    public final Map<String, User> users = new ConcurrentHashMap<>();
+    private final List<KeyStore.StoredKey> keys = new ArrayList<>();
+
+    public final TokenStore tokens = new TokenStore() {
+        public void save(TokenRecord t) { tokenRows.put(t.tokenHash(), t); }
+        public Optional<TokenRecord> findByHash(String h) { return Optional.ofNullable(tokenRows.get(h)); }
+        public boolean revoke(String h) { return tokenRows.computeIfPresent(h, (k, t) -> revoked(t)) != null; }
+        public int revokeGrant(String g) {
+            int n = 0;
+            for (TokenRecord t : tokenRows.values()) {
+                if (t.grantId().equals(Optional.of(g)) && !t.revoked()) { tokenRows.put(t.tokenHash(), revoked(t)); n++; }
+            }
+            return n;
+        }
+        public void revokeJwt(String jti, Instant exp) { revokedJwts.add(jti); }
+        public boolean isJwtRevoked(String jti) { return revokedJwts.contains(jti); }
+        public int purgeExpired(Instant cutoff) { return 0; }
+    };
+
+    public final class Codes implements CodeStore, RefreshTokenConsumer {
+        public void save(AuthorizationCode c) { codes.put(c.codeHash(), c); }
+        public Optional<AuthorizationCode> findByHash(String h) { return Optional.ofNullable(codes.get(h)); }
+        public Optional<AuthorizationCode> findByGrantId(String g) {
+            return codes.values().stream().filter(c -> c.grantId().equals(g)).findFirst();
+        }
+        public boolean consume(String h, Instant now) {
+            AuthorizationCode c = codes.get(h);
+            return c != null && now.isBefore(c.expiresAt()) && consumedCodes.add(h);
+        }
+        public void revokeGrant(String g) {
+            revokedGrants.add(g);
+            tokens.revokeGrant(g);
+            revokedJwts.addAll(jtisByGrant.getOrDefault(g, List.of()));
+        }
+        public boolean isGrantRevoked(String g) { return revokedGrants.contains(g); }
+        public void recordJwt(String g, String jti, Instant exp) {
+            jtisByGrant.computeIfAbsent(g, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(jti);
+        }
+        public int purgeExpired(Instant cutoff) { return 0; }
+        public synchronized boolean consume(String tokenHash) {
+            TokenRecord t = tokenRows.get(tokenHash);
+            if (t == null || t.revoked()) return false;
+            tokenRows.put(tokenHash, revoked(t));
+            return true;
+        }
+    }
+
+    public final Codes codeStore = new Codes();
+
+    public final UserStore userStore = new UserStore() {
+        public Optional<User> find(String id) { return Optional.ofNullable(users.get(id)); }
+        public Optional<User> findByUsername(String u) { return users.values().stream().filter(x -> x.username().equals(u)).findFirst(); }
+        public List<User> list() { return List.copyOf(users.values()); }
+        public boolean insert(User u) { return users.putIfAbsent(u.id(), u) == null; }
+        public boolean update(User u) { return users.replace(u.id(), u) != null; }
+        public boolean delete(String id) { return users.remove(id) != null; }
+    };
+
+    public final KeyStore keyStore = new KeyStore() {
+        public synchronized List<StoredKey> all() { return List.copyOf(keys); }
+        public synchronized boolean insertIfNoneFor(StoredKey k) {
+            if (keys.stream().anyMatch(x -> x.alg() == k.alg())) return false;
+            return keys.add(k);
+        }
+    };
+
+    private static TokenRecord revoked(TokenRecord t) {
+        return new TokenRecord(t.tokenHash(), t.kind(), t.clientId(), t.subject(), t.scope(), t.issuedAt(), t.expiresAt(),
+                t.grantId(), true);
+    }
+}
