@@ -1,5 +1,7 @@
 package io.gatehouse;
 
+import io.gatehouse.admin.ClientAdmin;
+import io.gatehouse.admin.DemoSetup;
 import io.gatehouse.config.Mount;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.ClientAuthenticator;
@@ -7,6 +9,7 @@ import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.TokenService;
 import io.gatehouse.core.grant.ClientCredentialsGrant;
 import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.token.AccessTokenValidator;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.http.HttpServer;
@@ -14,6 +17,7 @@ import io.gatehouse.http.Router;
 import io.gatehouse.http.dialect.Dialects;
 import io.gatehouse.http.endpoint.DiscoveryEndpoint;
 import io.gatehouse.http.endpoint.JwksEndpoint;
+import io.gatehouse.http.endpoint.ProductEndpoint;
 import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
@@ -92,6 +96,15 @@ public final class Gatehouse implements AutoCloseable {
         for (Mount m : config.mounts()) {
             router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService));
         }
+        if (config.resourceApi()) {
+            var products = new ProductEndpoint(new AccessTokenValidator(issuer, keys, tokens, clock));
+            router.get(ProductEndpoint.LIST_PATH, products::list);
+            router.get(ProductEndpoint.GET_PATH, products::get);
+        }
+        if (config.demo()) {
+            List<String> added = new DemoSetup(new ClientAdmin(clients, new SecretHasher(), clock, random)).ensure();
+            LOG.info("demo: {}", added.isEmpty() ? "demo clients already registered" : "registered " + added);
+        }
         var discovery = new DiscoveryEndpoint(metadata(issuer, config));
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
@@ -101,6 +114,8 @@ public final class Gatehouse implements AutoCloseable {
         for (Mount m : config.mounts()) {
             LOG.info("mounted dialect '{}' at POST {}{}", m.dialect(), m.path(), m.options().isEmpty() ? "" : " " + m.options());
         }
+        if (config.resourceApi()) LOG.info("resource API at GET {} and GET {}", ProductEndpoint.LIST_PATH, ProductEndpoint.GET_PATH);
+        if (config.demo()) LOG.info("{}", DemoSetup.instructions(issuer));
         return new Gatehouse(db, server, issuer);
     }
 
