@@ -44,13 +44,12 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
     @Override
     public TokenCall parse(WebRequest req) {
         JsonFields f = JsonFields.of(req);
+        // Problems are reported in field order; every field is checked before failing.
         Optional<String> grant = f.required(GRANT_TYPE, MAX_GRANT_TYPE);
-        Optional<String> scope = f.required(SCOPE, MAX_SCOPE);
-        Optional<String> id = f.required(CLIENT_ID, MAX_CLIENT_ID);
-        Optional<String> secret = f.required(CLIENT_SECRET, MAX_CLIENT_SECRET);
         if (grant.isPresent() && GrantType.fromWire(grant.get()).filter(g -> g == GrantType.CLIENT_CREDENTIALS).isEmpty()) {
             f.problem(GRANT_TYPE, Kind.UNSUPPORTED_VALUE, "grant_type must be client_credentials");
         }
+        Optional<String> scope = f.required(SCOPE, MAX_SCOPE);
         Scope parsed = null;
         if (scope.isPresent()) {
             try {
@@ -59,6 +58,8 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
                 f.problem(SCOPE, Kind.MALFORMED, "scope must be space-separated scope values");
             }
         }
+        Optional<String> id = f.required(CLIENT_ID, MAX_CLIENT_ID);
+        Optional<String> secret = f.required(CLIENT_SECRET, MAX_CLIENT_SECRET);
         f.throwIfAny();
         return new TokenCall(new ClientAuth(id.orElseThrow(), secret, ClientAuth.Method.CLIENT_SECRET_POST),
                 new TokenRequest.ClientCredentials(Optional.of(parsed)));
