@@ -115,7 +115,7 @@ public final class Gatehouse implements AutoCloseable {
             LOG.info("mounted dialect '{}' at POST {}{}", m.dialect(), m.path(), m.options().isEmpty() ? "" : " " + m.options());
         }
         if (config.resourceApi()) LOG.info("resource API at GET {} and GET {}", ProductEndpoint.LIST_PATH, ProductEndpoint.GET_PATH);
-        if (config.demo()) LOG.info("{}", DemoSetup.instructions(issuer));
+        if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
         return new Gatehouse(db, server, issuer);
     }
 
