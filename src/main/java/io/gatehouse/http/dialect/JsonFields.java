@@ -35,9 +35,14 @@ final class JsonFields {
         if (!req.mediaType().equals("application/json")) {
             throw fail(List.of(new FieldProblem(CONTENT_TYPE, Kind.MEDIA_TYPE, "Content-Type must be application/json")));
         }
+        byte[] body = req.body();
+        for (byte b : body) {
+            // A raw NUL is never valid UTF-8 JSON; it also stops UTF-16/32 bodies, which the parser would detect.
+            if (b == 0) throw fail(List.of(new FieldProblem(BODY, Kind.SYNTAX, "Malformed JSON")));
+        }
         JsonNode node;
         try {
-            node = Json.parse(req.body());
+            node = Json.parse(body);
         } catch (Json.JsonException e) {
             throw fail(List.of(new FieldProblem(BODY, Kind.SYNTAX, e.getMessage())));
         }

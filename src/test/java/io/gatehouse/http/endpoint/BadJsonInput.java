@@ -35,6 +35,8 @@ final class BadJsonInput {
         m.put("top-level array", "[]".getBytes(StandardCharsets.UTF_8));
         m.put("empty", new byte[0]);
         m.put("not UTF-8", new byte[]{'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'});
+        m.put("UTF-16", goodBody.getBytes(StandardCharsets.UTF_16BE));
+        m.put("raw NUL", "{\"app_id\":\"a\u0000\"}".getBytes(StandardCharsets.UTF_8));
         m.put("60,000 nested brackets", "[".repeat(60_000).getBytes(StandardCharsets.UTF_8));
         m.put("100,000 nested brackets", "[".repeat(100_000).getBytes(StandardCharsets.UTF_8));
         byte[] big = new byte[10 * 1024 * 1024];
