@@ -1,5 +1,8 @@
 package io.gatehouse;
 
+import io.gatehouse.admin.ClientAdmin;
+import io.gatehouse.admin.UserAdmin;
+import io.gatehouse.admin.DemoSetup;
 import io.gatehouse.config.Mount;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.ClientAuthenticator;
@@ -14,11 +17,13 @@ import io.gatehouse.http.Router;
 import io.gatehouse.http.dialect.Dialects;
 import io.gatehouse.http.endpoint.DiscoveryEndpoint;
 import io.gatehouse.http.endpoint.JwksEndpoint;
+import io.gatehouse.http.endpoint.ProductEndpoint;
 import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
 import io.gatehouse.store.jdbc.JdbcKeyStore;
 import io.gatehouse.store.jdbc.JdbcTokenStore;
+import io.gatehouse.store.jdbc.JdbcUserStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +104,16 @@ public final class Gatehouse implements AutoCloseable {
             router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService));
         }
         oidc.route(router);
+        if (config.resourceApi()) {
+            var products = new ProductEndpoint(oidc.validator());
+            router.get(ProductEndpoint.LIST_PATH, products::list);
+            router.get(ProductEndpoint.GET_PATH, products::get);
+        }
+        if (config.demo()) {
+            List<String> added = new DemoSetup(new ClientAdmin(clients, new SecretHasher(), clock, random),
+                    new UserAdmin(new JdbcUserStore(db.dataSource()), new SecretHasher(), clock, random)).ensure();
+            LOG.info("demo: {}", added.isEmpty() ? "demo clients already registered" : "registered " + added);
+        }
         var discovery = new DiscoveryEndpoint(metadata(issuer, config));
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
@@ -108,6 +123,8 @@ public final class Gatehouse implements AutoCloseable {
         for (Mount m : config.mounts()) {
             LOG.info("mounted dialect '{}' at POST {}{}", m.dialect(), m.path(), m.options().isEmpty() ? "" : " " + m.options());
         }
+        if (config.resourceApi()) LOG.info("resource API at GET {} and GET {}", ProductEndpoint.LIST_PATH, ProductEndpoint.GET_PATH);
+        if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
         return new Gatehouse(db, tokens, server, issuer);
     }
 

@@ -33,11 +33,26 @@ public record ServerConfig(String host, int port, Path dataDir, Optional<String>
         if (dbPoolSize < 1) throw new IllegalArgumentException("db pool size must be at least 1");
     }
 
-    /** The default mounts: the standard dialect at the RFC path and at the seed 002 path. */
+    /**
+     * The default mounts: the standard dialect at the RFC path and at the seed 002 path, the app-key dialect
+     * at the seed 000 path and the json-client-credentials dialect at the seed 001 path.
+     */
     public static List<Mount> defaultMounts() {
         return List.of(
                 new Mount("/oauth2/token", "standard", java.util.Map.of()),
-                new Mount("/api/v1/oauth2/token", "standard", java.util.Map.of()));
+                new Mount("/api/v1/oauth2/token", "standard", java.util.Map.of()),
+                new Mount("/oauth/token/get", "app-key", java.util.Map.of()),
+                new Mount("/v1/api/oauth/token", "json-client-credentials", java.util.Map.of()));
+    }
+
+    public ServerConfig withResourceApi(boolean on) {
+        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, on, demo,
+                maxBodyBytes, dbPoolSize);
+    }
+
+    public ServerConfig withDemo(boolean on) {
+        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, on,
+                maxBodyBytes, dbPoolSize);
     }
 
     /** The JDBC URL in effect. */

@@ -48,18 +48,18 @@ public final class IntrospectionService {
         }
         Client caller = authenticator.authenticate(auth);
         if (token.length() > AccessTokenValidator.MAX_TOKEN_LENGTH) return INACTIVE;
-        Optional<AccessTokenValidator.AccessTokenInfo> at = validator.validate(token);
+        Optional<AccessTokenValidator.ValidatedToken> at = validator.validate(token);
         if (at.isPresent()) {
             var i = at.get();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("active", true);
             if (!i.scope().isEmpty()) m.put("scope", i.scope().asString());
-            m.put("client_id", i.clientId().value());
-            username(i.subject()).ifPresent(u -> m.put("username", u));
+            m.put("client_id", i.clientId());
+            i.subject().flatMap(this::username).ifPresent(u -> m.put("username", u));
             m.put("token_type", "Bearer");
             m.put("exp", i.expiresAt().getEpochSecond());
             m.put("iat", i.issuedAt().getEpochSecond());
-            m.put("sub", i.subject());
+            i.subject().ifPresent(sub -> m.put("sub", sub));
             if (!i.audience().isEmpty()) m.put("aud", i.audience().size() == 1 ? i.audience().getFirst() : i.audience());
             m.put("iss", issuer);
             i.jti().ifPresent(j -> m.put("jti", j));

@@ -32,10 +32,10 @@ public final class UserInfoService {
     }
 
     public Result userinfo(String accessToken) {
-        Optional<AccessTokenValidator.AccessTokenInfo> info = validator.validate(accessToken);
+        Optional<AccessTokenValidator.ValidatedToken> info = validator.validate(accessToken);
         if (info.isEmpty()) return new Result.InvalidToken("The access token is invalid, expired or revoked");
         if (!info.get().scope().contains("openid")) return new Result.InsufficientScope("openid");
-        Optional<User> user = users.find(info.get().subject());
+        Optional<User> user = info.get().subject().flatMap(users::find);
         if (user.isEmpty()) return new Result.InvalidToken("The access token does not belong to a user");
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("sub", user.get().id());

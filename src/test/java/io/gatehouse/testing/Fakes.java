@@ -95,6 +95,8 @@ public final class Fakes {
 
         public void advance(Duration d) { now = now.plus(d); }
 
+        public void set(Instant t) { now = t; }
+
         public Instant instant() { return now; }
 
         public ZoneId getZone() { return ZoneOffset.UTC; }

@@ -85,8 +85,16 @@ public sealed interface OAuthError {
     /** Which client authentication the caller tried, so a dialect can send the matching challenge. */
     enum ClientAuthMethodHint { BASIC, POST, NONE }
 
-    /** One bad input field, for dialects that report fields (e.g. problem arrays). */
+    /**
+     * One bad input field, for dialects that report fields (e.g. problem arrays). The message is fixed text
+     * naming the field and never echoes the value.
+     */
     record FieldProblem(String field, Kind kind, String message) {
-        public enum Kind { MISSING, REPEATED, WRONG_TYPE, TOO_LONG, MALFORMED, UNSUPPORTED_VALUE, BODY }
+        /**
+         * BODY: the body is larger than the server accepts. SYNTAX: the body is not a well-formed document
+         * of the expected shape (bad JSON, BOM, duplicate keys, too deep, not an object). MEDIA_TYPE: the
+         * Content-Type is not the one the endpoint takes. The others concern one field.
+         */
+        public enum Kind { MISSING, REPEATED, WRONG_TYPE, TOO_LONG, MALFORMED, UNSUPPORTED_VALUE, BODY, SYNTAX, MEDIA_TYPE }
     }
 }

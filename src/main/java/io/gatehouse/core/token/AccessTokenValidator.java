@@ -1,71 +1,156 @@
 package io.gatehouse.core.token;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
-import io.gatehouse.core.model.ClientId;
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.core.error.OAuthError;
+import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.port.TokenStore;
 
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Validates access tokens issued by this server, for userinfo, introspection and protected resources.
- * JWTs: compact JWS with typ at+jwt, a known kid whose algorithm matches the header, a valid signature,
- * our iss, exp in the future, nbf not in the future, a jti not on the deny-list. Opaque tokens: looked up
- * by hash, not revoked, not expired. Anything else is simply not active.
+ * Validates access tokens the way an independent resource server would (RFC 9068 §4, RFC 6750): a JWT
+ * must be a JWS signed by one of the keys the JWKS endpoint publishes (looked up by {@code kid}, with the
+ * header {@code alg} equal to that key's algorithm, so {@code alg: none} and algorithm confusion fail),
+ * carry {@code typ: at+jwt}, this server's {@code iss}, be within {@code nbf}/{@code exp} (allowing
+ * {@link #SKEW}), and its {@code jti} must not be revoked. Opaque tokens are looked up by their hash.
+ * Reasons are fixed texts and never echo the token.
  */
 public final class AccessTokenValidator {
-    /** What an active access token says. {@code jti} is empty for opaque tokens. */
-    public record AccessTokenInfo(String subject, ClientId clientId, Scope scope, Instant issuedAt, Instant expiresAt,
-                                  List<String> audience, Optional<String> jti) {
-    }
-
+    public static final Duration SKEW = Duration.ofSeconds(30);
+    /** Longer values are refused before any parsing. */
     public static final int MAX_TOKEN_LENGTH = 8192;
+    private static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * A valid access token.
+     *
+     * @param subject  the resource owner ({@code sub}); the client id for client_credentials tokens
+     * @param audience {@code aud} values (empty for opaque tokens)
+     * @param jti      the JWT id; empty for opaque tokens
+     * @param claims   every JWT claim as parsed (empty for opaque tokens)
+     */
+    public record ValidatedToken(String clientId, Optional<String> subject, Scope scope, List<String> audience,
+                                 Instant issuedAt, Instant expiresAt, Optional<String> jti,
+                                 Map<String, Object> claims) {
+        public ValidatedToken {
+            if (clientId == null || clientId.isEmpty()) throw new IllegalArgumentException("client id is required");
+            audience = List.copyOf(audience);
+            claims = Map.copyOf(claims);
+        }
+
+        @Override
+        public String toString() {
+            return "ValidatedToken[clientId=" + clientId + ", expiresAt=" + expiresAt + "]";
+        }
+    }
 
     private final String issuer;
     private final SigningKeys keys;
-    private final TokenStore tokens;
+    private final TokenStore store;
     private final Clock clock;
+    private volatile long lastUnknownKidReload = Long.MIN_VALUE / 2;
 
-    public AccessTokenValidator(String issuer, SigningKeys keys, TokenStore tokens, Clock clock) {
+    public AccessTokenValidator(String issuer, SigningKeys keys, TokenStore store, Clock clock) {
         this.issuer = issuer;
         this.keys = keys;
-        this.tokens = tokens;
+        this.store = store;
         this.clock = clock;
     }
 
-    /** @return the token's facts when it is active now, empty otherwise */
-    public Optional<AccessTokenInfo> validate(String token) {
-        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) return Optional.empty();
-        return token.indexOf('.') >= 0 ? jwt(token) : opaque(token);
+    /** The token's details when it is valid, else empty. */
+    public Optional<ValidatedToken> validate(String token) {
+        try {
+            return Optional.of(require(token));
+        } catch (OAuthException e) {
+            return Optional.empty();
+        }
     }
 
-    private Optional<AccessTokenInfo> opaque(String token) {
+    /**
+     * @throws OAuthException with {@link OAuthError.InvalidToken} naming the reason (fixed text)
+     */
+    public ValidatedToken require(String token) {
+        if (token == null || token.isEmpty()) throw invalid("The access token is missing");
+        if (token.length() > MAX_TOKEN_LENGTH) throw invalid("The access token is malformed");
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c < 0x21 || c > 0x7E) throw invalid("The access token is malformed");
+        }
+        return token.indexOf('.') < 0 ? opaque(token) : jwt(token);
+    }
+
+    private ValidatedToken opaque(String token) {
         Instant now = clock.instant();
-        return tokens.findByHash(Tokens.hash(token))
-                .filter(t -> t.kind() == TokenRecord.Kind.ACCESS && t.activeAt(now))
-                .map(t -> new AccessTokenInfo(t.subject(), t.clientId(), t.scope(), t.issuedAt(), t.expiresAt(),
-                        List.of(), Optional.empty()));
+        TokenRecord r = store.findByHash(Tokens.hash(token))
+                .filter(t -> t.kind() == TokenRecord.Kind.ACCESS)
+                .orElseThrow(() -> invalid("The access token is unknown"));
+        if (!r.activeAt(now)) throw invalid("The access token expired or was revoked");
+        return new ValidatedToken(r.clientId().value(), Optional.ofNullable(r.subject()), r.scope(), List.of(),
+                r.issuedAt(), r.expiresAt(), Optional.empty(), Map.of());
     }
 
-    /** Verifies signature and header of a JWT we issued; the claims when it verifies (expired or not). */
+    private ValidatedToken jwt(String token) {
+        JWSObject jws;
+        try {
+            jws = JWSObject.parse(token);  // refuses alg "none" (not a JWS header) and JWE
+        } catch (ParseException e) {
+            throw invalid("The access token is malformed");
+        }
+        JWSHeader h = jws.getHeader();
+        JOSEObjectType typ = h.getType();
+        String t = typ == null ? "" : typ.getType().toLowerCase(Locale.ROOT);
+        if (!t.equals("at+jwt") && !t.equals("application/at+jwt")) {
+            throw invalid("The token is not an access token (typ must be at+jwt)");
+        }
+        if (h.getCriticalParams() != null && !h.getCriticalParams().isEmpty()) {
+            throw invalid("The access token has unsupported critical header parameters");
+        }
+        SigningKeys.Key key = key(h.getKeyID()).orElseThrow(() -> invalid("The access token was not signed by this server"));
+        if (!key.jwsAlgorithm().equals(h.getAlgorithm())) {
+            throw invalid("The access token was not signed by this server");
+        }
+        try {
+            if (!jws.verify(key.verifier())) throw invalid("The access token signature is invalid");
+        } catch (JOSEException e) {
+            throw invalid("The access token signature is invalid");
+        }
+        JWTClaimsSet claims;
+        try {
+            Map<String, Object> json = jws.getPayload().toJSONObject();
+            if (json == null) throw invalid("The access token is malformed");
+            claims = JWTClaimsSet.parse(json);
+        } catch (ParseException e) {
+            throw invalid("The access token is malformed");
+        }
+        return checkClaims(claims);
+    }
+
+    /**
+     * Verifies the signature, {@code typ} and {@code iss} of a JWT this server issued and returns its claims,
+     * expired or not (for {@code id_token_hint} at logout and for revocation); empty when anything fails.
+     */
     public Optional<Map<String, Object>> verifiedClaims(String token, String expectedTyp) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) return Optional.empty();
         try {
             JWSObject jws = JWSObject.parse(token);
-            if (jws.getHeader().getType() == null || !expectedTyp.equals(jws.getHeader().getType().getType())) {
-                return Optional.empty();
-            }
-            String kid = jws.getHeader().getKeyID();
-            if (kid == null || kid.length() > 100) return Optional.empty();
-            Optional<SigningKeys.Key> key = keys.forKid(kid);
-            if (key.isEmpty() || !key.get().jwsAlgorithm().equals(jws.getHeader().getAlgorithm())) return Optional.empty();
+            JWSHeader h = jws.getHeader();
+            if (h.getType() == null || !expectedTyp.equalsIgnoreCase(h.getType().getType())) return Optional.empty();
+            Optional<SigningKeys.Key> key = key(h.getKeyID());
+            if (key.isEmpty() || !key.get().jwsAlgorithm().equals(h.getAlgorithm())) return Optional.empty();
             if (!jws.verify(key.get().verifier())) return Optional.empty();
             Map<String, Object> claims = jws.getPayload().toJSONObject();
             if (claims == null || !issuer.equals(claims.get("iss"))) return Optional.empty();
@@ -75,46 +160,72 @@ public final class AccessTokenValidator {
         }
     }
 
-    private Optional<AccessTokenInfo> jwt(String token) {
-        Optional<Map<String, Object>> verified = verifiedClaims(token, TokenIssuer.AT_JWT.getType());
-        if (verified.isEmpty()) return Optional.empty();
-        Map<String, Object> c = verified.get();
-        long now = clock.instant().getEpochSecond();
-        Long exp = number(c.get("exp"));
-        Long iat = number(c.get("iat"));
-        Long nbf = number(c.get("nbf"));
-        if (exp == null || exp <= now || nbf != null && nbf > now + 60) return Optional.empty();
-        if (!(c.get("sub") instanceof String sub) || !(c.get("client_id") instanceof String cid) || !ClientId.isValid(cid)
-                || !(c.get("jti") instanceof String jti)) {
-            return Optional.empty();
-        }
-        if (tokens.isJwtRevoked(jti)) return Optional.empty();
-        return Optional.of(new AccessTokenInfo(sub, new ClientId(cid), scope(c.get("scope")),
-                Instant.ofEpochSecond(iat == null ? now : iat), Instant.ofEpochSecond(exp), audience(c.get("aud")),
-                Optional.of(jti)));
-    }
-
-    private static Long number(Object o) {
-        return o instanceof Number n ? n.longValue() : null;
-    }
-
-    private static Scope scope(Object o) {
+    private ValidatedToken checkClaims(JWTClaimsSet c) {
+        if (!issuer.equals(c.getIssuer())) throw invalid("The access token was issued by another issuer");
+        Instant now = clock.instant();
+        Date exp = c.getExpirationTime();
+        if (exp == null) throw invalid("The access token has no expiry");
+        if (!now.isBefore(exp.toInstant().plus(SKEW))) throw invalid("The access token expired");
+        Date nbf = c.getNotBeforeTime();
+        if (nbf != null && now.isBefore(nbf.toInstant().minus(SKEW))) throw invalid("The access token is not valid yet");
+        String clientId;
+        String jti;
         try {
-            if (o instanceof String s) return Scope.parse(s);
-            if (o instanceof List<?> l) {
-                List<String> v = new ArrayList<>();
-                for (Object x : l) v.add(String.valueOf(x));
-                return new Scope(new java.util.LinkedHashSet<>(v));
+            clientId = c.getStringClaim("client_id");
+            jti = c.getJWTID();
+        } catch (ParseException e) {
+            throw invalid("The access token is malformed");
+        }
+        if (clientId == null || clientId.isEmpty() || jti == null || jti.isEmpty()) {
+            throw invalid("The access token lacks client_id or jti");
+        }
+        if (store.isJwtRevoked(jti)) throw invalid("The access token was revoked");
+        Date iat = c.getIssueTime();
+        return new ValidatedToken(clientId, Optional.ofNullable(c.getSubject()), scope(c.getClaim("scope")),
+                c.getAudience() == null ? List.of() : c.getAudience(),
+                iat == null ? Instant.EPOCH : iat.toInstant(), exp.toInstant(), Optional.of(jti), nonNull(c.getClaims()));
+    }
+
+    /** RFC 9068 space-delimited string, or the JSON array some clients need (see {@code ScopeClaim}). */
+    private static Scope scope(Object raw) {
+        try {
+            if (raw == null) return Scope.EMPTY;
+            if (raw instanceof String s) return Scope.parse(s);
+            if (raw instanceof List<?> l) {
+                java.util.LinkedHashSet<String> v = new java.util.LinkedHashSet<>();
+                for (Object o : l) {
+                    if (!(o instanceof String s)) throw invalid("The access token has a malformed scope");
+                    v.add(s);
+                }
+                return new Scope(v);
             }
         } catch (IllegalArgumentException e) {
-            return Scope.EMPTY;
+            throw invalid("The access token has a malformed scope");
         }
-        return Scope.EMPTY;
+        throw invalid("The access token has a malformed scope");
     }
 
-    private static List<String> audience(Object o) {
-        if (o instanceof String s) return List.of(s);
-        if (o instanceof List<?> l) return l.stream().map(String::valueOf).toList();
-        return List.of();
+    private static Map<String, Object> nonNull(Map<String, Object> claims) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        claims.forEach((k, v) -> {
+            if (v != null) out.put(k, v);
+        });
+        return out;
+    }
+
+    /** Known kids never touch the database; an unknown kid reloads the keys at most every few seconds. */
+    private Optional<SigningKeys.Key> key(String kid) {
+        if (kid == null) return Optional.empty();
+        for (SigningKeys.Key k : keys.all()) {
+            if (k.kid().equals(kid)) return Optional.of(k);
+        }
+        long now = clock.millis();
+        if (now - lastUnknownKidReload < UNKNOWN_KID_RELOAD_INTERVAL.toMillis()) return Optional.empty();
+        lastUnknownKidReload = now;
+        return keys.forKid(kid);
+    }
+
+    private static OAuthException invalid(String reason) {
+        return new OAuthException(new OAuthError.InvalidToken(reason));
     }
 }

@@ -1,0 +1,87 @@
+package io.gatehouse.admin;
+
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.ScopeClaim;
+import io.gatehouse.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.gatehouse.testing.TestServer.json;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** serve --demo: the seed examples replay unchanged against a fresh server. */
+class DemoSetupTest {
+    static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(c -> c.withDemo(true));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void demoWhenSeed000ExampleThenTokenAndResource() {
+        HttpResponse<String> r = server.post("/oauth/token/get", "application/json",
+                "{\n    \"app_id\":\"coupang\",\n    \"app_secret\":\"coupangTest\"\n}");
+        assertEquals(200, r.statusCode(), r.body());
+        String bearer = json(r).get("accessToken").asText();
+        assertEquals("[\"bailunApi\"]", TestServer.jwtPart(bearer.substring(7), 1).get("scope").toString());
+        assertEquals("Ok!You successfully caught me. The Id is 1", server.get("/product/get?id=1", "Authorization", bearer).body());
+        assertEquals(200, server.get("/product").statusCode());
+    }
+
+    @Test
+    void demoWhenSeed001ExampleThenToken7199WithFirstVisionId() {
+        HttpResponse<String> r = server.post("/v1/api/oauth/token", "application/json", """
+                {
+                  "grant_type": "client_credentials",
+                  "scope": "all",
+                  "client_id": "vision-api-user",
+                  "client_secret": "abcdefghizklmnopponommnshfghzxxs"
+                }""");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(7199, json(r).get("expires_in").asInt());
+        assertEquals("00000AUNAB", TestServer.jwtPart(json(r).get("access_token").asText(), 1).get("firstVisionId").asText());
+    }
+
+    @Test
+    void demoWhenSeed002ClientThenRegisteredForCodeFlow() {
+        Client c = server.clients.find(DemoSetup.OIDC_ID);
+        assertEquals(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN), c.grantTypes());
+        assertEquals(List.of(DemoSetup.OIDC_REDIRECT), c.redirectUris());
+        assertEquals("openid profile email offline_access", c.scope().asString());
+        assertTrue(c.refreshTokens());
+        assertFalse(c.isPublic());
+        assertEquals(ScopeClaim.ARRAY, server.clients.find(DemoSetup.APP_ID).scopeClaim());
+        assertEquals(Map.of("firstVisionId", "00000AUNAB"), server.clients.find(DemoSetup.VISION_ID).claims());
+    }
+
+    @Test
+    void demoWhenRunAgainThenExistingClientsKept() {
+        UserAdmin users = new UserAdmin(new io.gatehouse.store.jdbc.JdbcUserStore(server.db.dataSource()),
+                new io.gatehouse.core.SecretHasher(), java.time.Clock.systemUTC(), new java.security.SecureRandom());
+        assertEquals(List.of(), new DemoSetup(server.clients, users).ensure());
+        assertEquals("Demo User", users.find(DemoSetup.USER).name().orElseThrow());
+    }
+
+    @Test
+    void instructionsWhenRenderedThenEverySeedExampleWithBase() {
+        String s = DemoSetup.instructions("http://127.0.0.1:9000");
+        assertTrue(s.contains("curl -s -X POST http://127.0.0.1:9000/oauth/token/get -H 'Content-Type: application/json' "
+                + "-d '{\"app_id\":\"coupang\",\"app_secret\":\"coupangTest\"}'"), s);
+        assertTrue(s.contains("curl -s 'http://127.0.0.1:9000/product/get?id=1' -H \"Authorization: Bearer $TOKEN\""), s);
+        assertTrue(s.contains("\"client_id\":\"vision-api-user\",\"client_secret\":\"abcdefghizklmnopponommnshfghzxxs\""), s);
+        assertTrue(s.contains("/api/v1/oauth2/token -u oidc-demo:oidc-demo-secret"), s);
+    }
+}
