@@ -1,0 +1,155 @@
+package io.gatehouse.store.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gatehouse.Main;
+import io.gatehouse.admin.ClientAdmin;
+import io.gatehouse.core.SecretHasher;
+import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.model.TokenFormat;
+import io.gatehouse.core.model.TokenRecord;
+import io.gatehouse.core.port.KeyStore;
+import io.gatehouse.core.token.Tokens;
+import io.gatehouse.testing.ServerProcess;
+import io.gatehouse.testing.TestDb;
+import io.gatehouse.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * House rule 9 on the embedded database: what a 2xx (or a finished CLI command) acknowledged survives SIGKILL of
+ * the server a moment later. The server runs as a separate OS process on an H2 file ({@code serve --data DIR},
+ * i.e. {@link Database#embeddedUrl}); after the kill the file is opened again and the rows must be there.
+ */
+class KillDurabilityTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Path dir;
+
+    @BeforeEach
+    void createDatabase() {
+        dir = TestDb.tempDir("kill");
+        try (Database db = open()) {
+            JdbcKeyStore keys = new JdbcKeyStore(db.dataSource());
+            for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
+            admin(db).add("opaque-svc", Optional.of("s3cret"), false, b -> b.tokenFormat(TokenFormat.OPAQUE));
+        }
+    }
+
+    @AfterEach
+    void deleteDatabase() {
+        TestDb.deleteTree(dir);
+    }
+
+    @Test
+    void tokenWhenServerKilledRightAfter200ThenEveryIssuedTokenIsStored() throws Exception {
+        List<String> issued = new ArrayList<>();
+        try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
+            for (int i = 0; i < 10; i++) issued.add(token(server.base, "opaque-svc", "s3cret"));
+            List<CompletableFuture<String>> parallel = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                parallel.add(CompletableFuture.supplyAsync(() -> token(server.base, "opaque-svc", "s3cret")));
+            }
+            for (CompletableFuture<String> f : parallel) issued.add(f.join());
+            issued.add(token(server.base, "opaque-svc", "s3cret"));
+            server.kill();
+        }
+        try (Database db = open()) {
+            JdbcTokenStore tokens = new JdbcTokenStore(db.dataSource());
+            for (String t : issued) {
+                TokenRecord row = tokens.findByHash(Tokens.hash(t)).orElseThrow(() -> new AssertionError("token lost"));
+                assertEquals("opaque-svc", row.clientId().value());
+                assertFalse(row.revoked());
+            }
+        }
+    }
+
+    @Test
+    void clientWhenAddedByCliWhileServerRunsThenUsableAndSurvivesKill() {
+        try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
+            assertEquals(0, cli("client", "add", "cli-svc", "--secret", "cli-s3cret", "--data", dir.toString()));
+            token(server.base, "cli-svc", "cli-s3cret");  // the running server sees it without a restart
+            assertEquals(0, cli("client", "update", "cli-svc", "--token-format", "opaque", "--data", dir.toString()));
+            assertEquals(0, cli("client", "add", "cli-late", "--secret", "late", "--data", dir.toString()));
+            server.kill();  // right after the command returned
+        }
+        try (Database db = open()) {
+            assertEquals(TokenFormat.OPAQUE, admin(db).find("cli-svc").tokenFormat());
+            assertEquals("cli-late", admin(db).find("cli-late").id().value());
+        }
+    }
+
+    @Test
+    void revocationWhenCommittedThroughRunningServerThenNotUndoneByKill() {
+        String token;
+        try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
+            token = token(server.base, "opaque-svc", "s3cret");
+            // A second process on the same file (AUTO_SERVER): the commits run in the server's engine.
+            try (Database cli = open()) {
+                JdbcTokenStore tokens = new JdbcTokenStore(cli.dataSource());
+                assertTrue(tokens.revoke(Tokens.hash(token)));
+                tokens.revokeJwt("jti-killed", Instant.now().plusSeconds(3600));
+                assertTrue(new JdbcClientRepository(cli.dataSource()).delete(new ClientId("opaque-svc")));
+            }
+            server.kill();
+        }
+        try (Database db = open()) {
+            JdbcTokenStore tokens = new JdbcTokenStore(db.dataSource());
+            assertTrue(tokens.findByHash(Tokens.hash(token)).orElseThrow().revoked());
+            assertTrue(tokens.isJwtRevoked("jti-killed"));
+            assertTrue(new JdbcClientRepository(db.dataSource()).find(new ClientId("opaque-svc")).isEmpty());
+        }
+    }
+
+    /** The CLI in this JVM: with the server holding the file, H2 AUTO_SERVER connects it to the server's engine. */
+    private static int cli(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    private Database open() {
+        return Database.open(Database.embeddedUrl(dir), null, null, 2);
+    }
+
+    private static ClientAdmin admin(Database db) {
+        return new ClientAdmin(new JdbcClientRepository(db.dataSource()), new SecretHasher(), Clock.systemUTC(),
+                new SecureRandom());
+    }
+
+    private String token(String base, String id, String secret) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TestServer.basic(id, secret)[0], TestServer.basic(id, secret)[1])
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
+        try {
+            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            JsonNode body = JSON.readTree(r.body());
+            return body.get("access_token").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
