@@ -49,7 +49,9 @@ public final class Database implements AutoCloseable {
         cfg.setInitializationFailTimeout(10_000);
         HikariDataSource ds = new HikariDataSource(cfg);
         try {
-            Flyway.configure().dataSource(ds)
+            // Flyway gets its own connections: on PostgreSQL it holds one for its lock and opens a second to
+            // migrate, which would wait forever on a pool of one (db-pool-size 1).
+            Flyway.configure().dataSource(url, user, password)
                     .locations(vendor == Vendor.H2 ? "classpath:db/h2" : "classpath:db/postgresql")
                     .loggers("slf4j")
                     .load().migrate();

@@ -1,7 +1,5 @@
 package io.gatehouse.store.jdbc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.Main;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.core.SecretHasher;
@@ -18,14 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
+import static io.gatehouse.testing.Http.token;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -41,8 +35,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * i.e. {@link Database#embeddedUrl}); after the kill the file is opened again and the rows must be there.
  */
 class KillDurabilityTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private Path dir;
 
     @BeforeEach
@@ -132,24 +124,5 @@ class KillDurabilityTest {
     private static ClientAdmin admin(Database db) {
         return new ClientAdmin(new JdbcClientRepository(db.dataSource()), new SecretHasher(), Clock.systemUTC(),
                 new SecureRandom());
-    }
-
-    private String token(String base, String id, String secret) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header(TestServer.basic(id, secret)[0], TestServer.basic(id, secret)[1])
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build();
-        try {
-            HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, r.statusCode(), r.body());
-            JsonNode body = JSON.readTree(r.body());
-            return body.get("access_token").asText();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
