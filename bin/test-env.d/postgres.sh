@@ -76,7 +76,7 @@ gh_pg_start() {
   at_exit gh_pg_stop
   mkdir -p "$GH_PG_DIR/sock"
   local pw; pw=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  printf '%s\n' "$pw" >"$GH_PG_DIR/pw"
+  (umask 077; printf '%s\n' "$pw" >"$GH_PG_DIR/pw")
   [ -n "$GH_PG_OWNER" ] && chown -R "$GH_PG_OWNER" "$GH_PG_DIR"
   chmod 700 "$GH_PG_DIR"
   if ! gh_pg_as timeout 60 "$GH_PG_BIN/initdb" -D "$GH_PG_DIR/data" -U gatehouse --pwfile="$GH_PG_DIR/pw" \
@@ -101,6 +101,10 @@ gh_pg_start() {
   if ! gh_pg_as timeout 20 "$GH_PG_BIN/createdb" -h "$GH_PG_DIR/sock" -p "$port" -U gatehouse gatehouse >/dev/null 2>&1; then
     gh_pg_note "createdb failed: PostgreSQL tests will be skipped"; gh_pg_stop; return 0
   fi
+  # Should run-tests itself be killed (no EXIT trap then), a watchdog stops the server once it is gone.
+  local parent=$$
+  ( trap '' INT HUP; while kill -0 "$parent" 2>/dev/null; do sleep 2; done; gh_pg_stop ) </dev/null >/dev/null 2>&1 &
+  at_exit "kill $! 2>/dev/null"
   export GATEHOUSE_TEST_PG_URL="jdbc:postgresql://127.0.0.1:$port/gatehouse"
   export GATEHOUSE_TEST_PG_USER=gatehouse
   export GATEHOUSE_TEST_PG_PASSWORD=$pw
