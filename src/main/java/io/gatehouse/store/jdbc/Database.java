@@ -43,6 +43,11 @@ public final class Database implements AutoCloseable {
             throw new IllegalArgumentException("unsupported database URL (use jdbc:h2:... or jdbc:postgresql:...)");
         }
         if (vendor == Vendor.POSTGRESQL) failFast(url, user, password);
+        // AUTO_SERVER opens a TCP port so that the CLI can reach a running server's database; H2 would listen on
+        // every interface. Read once, when H2 first loads: this is normally its first use in the process.
+        if (vendor == Vendor.H2 && System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
         HikariDataSource ds = pool(url, user, password, poolSize, "gatehouse");
         // Flyway migrates over a pool of its own: it holds one connection for its lock and opens a second to
         // migrate, which would wait forever on a pool of one (db-pool-size 1). A pool, not Flyway's own driver

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -25,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.gatehouse.testing.Http.token;
 import static org.junit.jupiter.api.Assertions.*;
@@ -110,6 +113,39 @@ class KillDurabilityTest {
             assertTrue(tokens.isJwtRevoked("jti-killed"));
             assertTrue(new JdbcClientRepository(db.dataSource()).find(new ClientId("opaque-svc")).isEmpty());
         }
+    }
+
+    @Test
+    void embeddedServerWhenRunningThenH2PortListensOnLoopbackOnly() throws Exception {
+        try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
+            String lock = Files.readString(dir.resolve("gatehouse.lock.db"));
+            Matcher m = Pattern.compile("server=[^\\n]*?(\\d+)\\s").matcher(lock);
+            assertTrue(m.find(), lock);
+            int port = Integer.parseInt(m.group(1));
+            List<String> listening = listeners(port);
+            assertFalse(listening.isEmpty(), "no listener for H2's AUTO_SERVER port " + port);
+            for (String address : listening) {
+                assertTrue(address.equals("0100007F") || address.equals("0000000000000000FFFF00000100007F")
+                        || address.equals("00000000000000000000000001000000"), "H2 listens on " + address);
+            }
+            server.kill();
+        }
+    }
+
+    /** Local addresses (hex, as in /proc/net/tcp and tcp6) of sockets listening on {@code port}. */
+    private static List<String> listeners(int port) throws java.io.IOException {
+        List<String> out = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) continue;
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 4 || !f[3].equals("0A") || !f[1].contains(":")) continue;  // 0A = LISTEN
+                String[] local = f[1].split(":");
+                if (Integer.parseInt(local[1], 16) == port) out.add(local[0]);
+            }
+        }
+        return out;
     }
 
     /** The CLI in this JVM: with the server holding the file, H2 AUTO_SERVER connects it to the server's engine. */
