@@ -22,11 +22,9 @@ gh_pg_bindir() {
 gh_pg_install() {
   [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 1
   gh_pg_note "installing PostgreSQL server binaries with apt-get (one time)..."
-  # Debian's package would create and start a 'main' cluster on port 5432: forbid both while installing.
+  # Debian's package creates a 'main' cluster and would start it on port 5432: forbid starting services meanwhile.
   local policy=/usr/sbin/policy-rc.d made_policy=
   if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1; fi
-  mkdir -p /etc/postgresql-common
-  [ -e /etc/postgresql-common/createcluster.conf ] || echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
   local ok=0
   DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q postgresql >/dev/null 2>&1 \
     || { timeout 300 apt-get update -q >/dev/null 2>&1 \
