@@ -29,7 +29,9 @@ public final class Database implements AutoCloseable {
     /**
      * The embedded default: an H2 file in {@code dataDir}. AUTO_SERVER lets the CLI use the same file
      * while the server runs; WRITE_DELAY=0 writes every commit to the file before the commit returns, so an
-     * acknowledged write survives the process being killed.
+     * acknowledged write survives the process being killed. (H2's default keeps commits in memory for up to
+     * 500 ms and writes them from a background thread: KillDurabilityTest loses tokens, clients and revocations
+     * without this setting. H2 does not fsync per commit; see docs/storage.md.)
      */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse")
