@@ -33,7 +33,7 @@ public final class Main implements Runnable {
         SLF4JBridgeHandler.install();
         int code = new CommandLine(new Main())
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    cmd.getErr().println("gatehouse: " + ex.getMessage());
+                    cmd.getErr().println("gatehouse: " + DbOptions.redact(String.valueOf(ex.getMessage())));
                     return 1;
                 })
                 .execute(args);

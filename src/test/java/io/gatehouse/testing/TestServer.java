@@ -72,7 +72,8 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(Gatehouse.start(cfg, clock), db);
     }
 
-    private static synchronized List<KeyStore.StoredKey> keys() {
+    /** Signing keys generated once per JVM; copy them into a fresh database to skip key generation. */
+    public static synchronized List<KeyStore.StoredKey> keys() {
         if (sharedKeys == null) {
             List<KeyStore.StoredKey> generated = new ArrayList<>();
             KeyStore mem = new KeyStore() {

@@ -6,6 +6,10 @@ import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
 
 /**
  * Opens the database: a pooled DataSource (HikariCP) with the schema migrated by Flyway, from
@@ -25,7 +29,9 @@ public final class Database implements AutoCloseable {
     /**
      * The embedded default: an H2 file in {@code dataDir}. AUTO_SERVER lets the CLI use the same file
      * while the server runs; WRITE_DELAY=0 writes every commit to the file before the commit returns, so an
-     * acknowledged write survives the process being killed.
+     * acknowledged write survives the process being killed. (H2's default keeps commits in memory for up to
+     * 500 ms and writes them from a background thread: KillDurabilityTest loses tokens, clients and revocations
+     * without this setting. H2 does not fsync per commit; see docs/storage.md.)
      */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse")
@@ -38,18 +44,18 @@ public final class Database implements AutoCloseable {
         if (vendor == null) {
             throw new IllegalArgumentException("unsupported database URL (use jdbc:h2:... or jdbc:postgresql:...)");
         }
-        HikariConfig cfg = new HikariConfig();
-        cfg.setJdbcUrl(url);
-        if (user != null) cfg.setUsername(user);
-        if (password != null) cfg.setPassword(password);
-        cfg.setMaximumPoolSize(poolSize);
-        cfg.setMinimumIdle(Math.min(2, poolSize));
-        cfg.setPoolName("gatehouse");
-        cfg.setConnectionTimeout(10_000);
-        cfg.setInitializationFailTimeout(10_000);
-        HikariDataSource ds = new HikariDataSource(cfg);
-        try {
-            Flyway.configure().dataSource(ds)
+        if (vendor == Vendor.POSTGRESQL) failFast(url, user, password);
+        // AUTO_SERVER opens a TCP port so that the CLI can reach a running server's database; H2 would listen on
+        // every interface. Read once, when H2 first loads: this is normally its first use in the process.
+        if (vendor == Vendor.H2 && System.getProperty("h2.bindAddress") == null) {
+            System.setProperty("h2.bindAddress", "127.0.0.1");
+        }
+        HikariDataSource ds = pool(url, user, password, poolSize, "gatehouse");
+        // Flyway migrates over a pool of its own: it holds one connection for its lock and opens a second to
+        // migrate, which would wait forever on a pool of one (db-pool-size 1). A pool, not Flyway's own driver
+        // connections, so that no error message can carry the URL (and a password in it).
+        try (HikariDataSource migrations = pool(url, user, password, 2, "gatehouse-migrate")) {
+            Flyway.configure().dataSource(migrations)
                     .locations(vendor == Vendor.H2 ? "classpath:db/h2" : "classpath:db/postgresql")
                     .loggers("slf4j")
                     .load().migrate();
@@ -58,6 +64,37 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(ds, vendor);
+    }
+
+    /**
+     * One plain connection first, so that what waiting cannot fix (wrong user or password, no such database) fails
+     * at once; anything else (say, the server is still starting) is left to the pool, which retries for 10 s.
+     */
+    private static void failFast(String url, String user, String password) {
+        Properties props = new Properties();
+        if (user != null) props.setProperty("user", user);
+        if (password != null) props.setProperty("password", password);
+        try (Connection c = DriverManager.getConnection(url, props)) {
+            c.isValid(1);
+        } catch (SQLException e) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.startsWith("28") || state.equals("3D000")) {
+                throw new IllegalStateException("cannot connect to the database: " + e.getMessage());
+            }
+        }
+    }
+
+    private static HikariDataSource pool(String url, String user, String password, int size, String name) {
+        HikariConfig cfg = new HikariConfig();
+        cfg.setJdbcUrl(url);
+        if (user != null) cfg.setUsername(user);
+        if (password != null) cfg.setPassword(password);
+        cfg.setMaximumPoolSize(size);
+        cfg.setMinimumIdle(Math.min(2, size));
+        cfg.setPoolName(name);
+        cfg.setConnectionTimeout(10_000);
+        cfg.setInitializationFailTimeout(10_000);
+        return new HikariDataSource(cfg);
     }
 
     public DataSource dataSource() {

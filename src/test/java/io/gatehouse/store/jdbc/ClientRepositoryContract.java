@@ -1,0 +1,178 @@
+package io.gatehouse.store.jdbc;
+
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.Scope;
+import io.gatehouse.core.model.ScopeClaim;
+import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.model.TokenFormat;
+import io.gatehouse.core.port.ClientRepository;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** What every {@link ClientRepository} must do; run against each database by the *StoreTest classes. */
+abstract class ClientRepositoryContract extends StoreContract {
+    private static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$" + "A".repeat(43);
+
+    ClientRepository repo() {
+        return new JdbcClientRepository(testDb.db.dataSource());
+    }
+
+    /** A client with every optional field set and nothing at its default. */
+    static Client full(String id) {
+        Map<String, String> claims = new LinkedHashMap<>();
+        claims.put("tenant", "acme");
+        claims.put("quote", "it's \"quoted\" \\ back;slash -- and ; drop table clients");
+        claims.put("unicode", "Zürich 東京 🚀");
+        claims.put("empty", "");
+        claims.put("multi\nline", "a\r\nb\tc");
+        return Client.builder(new ClientId(id))
+                .secretHash(HASH)
+                .grantTypes(Set.of(GrantType.CLIENT_CREDENTIALS, GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN))
+                .scope(Scope.of("openid", "profile", "read:things", "write"))
+                .tokenFormat(TokenFormat.OPAQUE)
+                .accessTokenTtl(Duration.ofSeconds(123))
+                .claims(claims)
+                .signingAlg(SigningAlg.EdDSA)
+                .scopeClaim(ScopeClaim.ARRAY)
+                .audience("https://api.example.com/ünïcode?x=1&y=2")
+                .redirectUris(List.of("https://app.example.com/cb", "http://127.0.0.1:8080/callback?a=b&c=d",
+                        "com.example.app:/oauth2redirect"))
+                .postLogoutRedirectUris(List.of("https://app.example.com/bye", "https://app.example.com/logged-out"))
+                .requirePkce(true)
+                .refreshTokens(true)
+                .firstParty(true)
+                .idTokenTtl(Duration.ofSeconds(456))
+                .refreshTokenTtl(Client.MAX_TTL)
+                .createdAt(Instant.parse("2026-01-02T03:04:05Z"))
+                .build();
+    }
+
+    /** A public client with the defaults: no secret, no audience, empty lists and claims. */
+    static Client minimal(String id) {
+        return Client.builder(new ClientId(id)).grantTypes(Set.of(GrantType.AUTHORIZATION_CODE)).build();
+    }
+
+    @Test
+    void insertThenFindReturnsEveryField() {
+        Client c = full("full-client");
+        assertTrue(repo().insert(c));
+        Client found = repo().find(c.id()).orElseThrow();
+        assertEquals(c, found);
+        assertEquals(List.copyOf(c.redirectUris()), found.redirectUris(), "redirect URI order is kept");
+        assertEquals(List.copyOf(c.claims().keySet()), List.copyOf(found.claims().keySet()), "claim order is kept");
+    }
+
+    @Test
+    void insertThenFindWhenDefaultsAndPublicThenEmptyOptionalsKept() {
+        Client c = minimal("public-app");
+        assertTrue(repo().insert(c));
+        Client found = repo().find(c.id()).orElseThrow();
+        assertEquals(c, found);
+        assertTrue(found.isPublic());
+        assertEquals(Optional.empty(), found.audience());
+        assertEquals(List.of(), found.redirectUris());
+        assertEquals(Map.of(), found.claims());
+    }
+
+    @Test
+    void insertWhenIdHasSqlAndWildcardCharactersThenStoredVerbatim() {
+        String id = "a'b\"c\\d%e_f;--" + "x".repeat(36);
+        assertEquals(ClientId.MAX_LENGTH, id.length());
+        assertTrue(repo().insert(full(id)));
+        assertEquals(id, repo().find(new ClientId(id)).orElseThrow().id().value());
+        assertTrue(repo().find(new ClientId("a'b\"c\\d%e_f;--")).isEmpty());
+        assertTrue(repo().find(new ClientId("a%")).isEmpty());
+    }
+
+    @Test
+    void findWhenUnknownThenEmpty() {
+        assertEquals(Optional.empty(), repo().find(new ClientId("nobody")));
+    }
+
+    @Test
+    void insertWhenDuplicateIdThenFalseAndOriginalKept() {
+        Client original = full("dup");
+        assertTrue(repo().insert(original));
+        assertFalse(repo().insert(minimal("dup")));
+        assertEquals(original, repo().find(new ClientId("dup")).orElseThrow());
+    }
+
+    @Test
+    void updateChangesEveryFieldBothWays() {
+        Client min = minimal("changing");
+        assertTrue(repo().insert(min));
+        Client full = full("changing");
+        assertTrue(repo().update(full));
+        assertEquals(full, repo().find(full.id()).orElseThrow());
+        assertTrue(repo().update(min));
+        assertEquals(min, repo().find(min.id()).orElseThrow());
+    }
+
+    @Test
+    void updateWhenUnknownThenFalseAndNothingCreated() {
+        assertFalse(repo().update(full("ghost")));
+        assertTrue(repo().find(new ClientId("ghost")).isEmpty());
+        assertEquals(List.of(), repo().list());
+    }
+
+    @Test
+    void deleteRemovesOnlyThatClientAndIsFalseWhenMissing() {
+        repo().insert(full("keep"));
+        repo().insert(full("drop"));
+        assertTrue(repo().delete(new ClientId("drop")));
+        assertTrue(repo().find(new ClientId("drop")).isEmpty());
+        assertFalse(repo().delete(new ClientId("drop")));
+        assertTrue(repo().find(new ClientId("keep")).isPresent());
+    }
+
+    @Test
+    void listReturnsAllOrderedById() {
+        assertEquals(List.of(), repo().list());
+        repo().insert(minimal("charlie"));
+        repo().insert(full("alpha"));
+        repo().insert(minimal("bravo"));
+        List<Client> all = repo().list();
+        assertEquals(List.of("alpha", "bravo", "charlie"), all.stream().map(c -> c.id().value()).toList());
+        assertEquals(full("alpha"), all.getFirst());
+    }
+
+    @Test
+    void insertWhenManyThreadsRaceForOneIdThenExactlyOneWins() throws Exception {
+        List<Boolean> results = race(8, i -> repo().insert(full("contested").toBuilder()
+                .accessTokenTtl(Duration.ofSeconds(100 + i)).build()));
+        assertEquals(1, results.stream().filter(b -> b).count(), results.toString());
+        long ttl = repo().find(new ClientId("contested")).orElseThrow().accessTokenTtl().toSeconds();
+        assertEquals(100 + results.indexOf(true), ttl, "the stored row is the winner's");
+    }
+
+    @Test
+    void concurrentInsertsUpdatesAndReadsOfDistinctClientsAllLand() throws Exception {
+        int threads = 8;
+        int perThread = 10;
+        race(threads, t -> {
+            for (int i = 0; i < perThread; i++) {
+                String id = "c-" + t + "-" + i;
+                assertTrue(repo().insert(minimal(id)));
+                assertTrue(repo().update(full(id)));
+                assertEquals(full(id), repo().find(new ClientId(id)).orElseThrow());
+            }
+            return null;
+        });
+        List<Client> all = repo().list();
+        assertEquals(threads * perThread, all.size());
+        IntStream.range(0, threads).forEach(t -> assertEquals(full("c-" + t + "-0"),
+                repo().find(new ClientId("c-" + t + "-0")).orElseThrow()));
+    }
+}

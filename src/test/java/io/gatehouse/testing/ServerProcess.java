@@ -1,0 +1,129 @@
+package io.gatehouse.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Gatehouse's CLI in a separate JVM ({@code java -cp <test classpath> io.gatehouse.Main ...}), as an operator runs
+ * it: {@link #serve} waits for the "Gatehouse ready at URL" line and knows the bound port; {@link #kill} sends
+ * SIGKILL. The child gets no GATEHOUSE_* variables from the test's environment except those passed in.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("Gatehouse ready at (http://\\S+)");
+
+    public final Process process;
+    public final String base;
+    private final StringBuffer output;
+
+    private ServerProcess(Process process, String base, StringBuffer output) {
+        this.process = process;
+        this.base = base;
+        this.output = output;
+    }
+
+    /** Starts {@code serve --port 0 args...} and waits (at most 60 s) until it is ready. */
+    public static ServerProcess serve(Map<String, String> env, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("serve", "--port", "0"));
+        cmd.addAll(List.of(args));
+        Process p = start(env, cmd);
+        StringBuffer out = new StringBuffer();
+        CompletableFuture<String> ready = new CompletableFuture<>();
+        pump(p.getErrorStream(), out, ready);
+        pump(p.getInputStream(), out, null);
+        p.onExit().thenRun(() -> ready.completeExceptionally(new IllegalStateException("server exited: " + out)));
+        try {
+            return new ServerProcess(p, ready.get(60, TimeUnit.SECONDS), out);
+        } catch (TimeoutException | InterruptedException | java.util.concurrent.ExecutionException e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("server did not start: " + out, e);
+        }
+    }
+
+    /** Runs a CLI command to completion (at most 60 s). @return exit code and everything printed */
+    public static Result run(Map<String, String> env, String... args) {
+        Process p = start(env, List.of(args));
+        StringBuffer out = new StringBuffer();
+        Thread err = pump(p.getErrorStream(), out, null);
+        Thread std = pump(p.getInputStream(), out, null);
+        try {
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("CLI did not finish: " + out);
+            }
+            err.join(5000);
+            std.join(5000);
+            return new Result(p.exitValue(), out.toString());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public record Result(int exitCode, String output) {
+    }
+
+    /** SIGKILL (on Linux), then waits until the process is gone. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) throw new IllegalStateException("process did not die");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String output() {
+        return output.toString();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) kill();
+    }
+
+    private static Process start(Map<String, String> env, List<String> args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.gatehouse.Main"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
+        pb.environment().putAll(env);
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Thread pump(InputStream in, StringBuffer out, CompletableFuture<String> ready) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    out.append(line).append('\n');
+                    Matcher m = READY.matcher(line);
+                    if (ready != null && m.find()) ready.complete(m.group(1));
+                }
+            } catch (IOException e) {
+                // the process died; what was read is kept
+            }
+        }, "server-process-output");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}

@@ -1,0 +1,139 @@
+package io.gatehouse.testing;
+
+import io.gatehouse.config.ServerConfig;
+import io.gatehouse.store.jdbc.Database;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A fresh, migrated database for one test class: in-memory H2, an H2 file opened with the production URL
+ * ({@link Database#embeddedUrl}), or a new schema in the PostgreSQL that {@code ./run-tests} provides
+ * ({@code GATEHOUSE_TEST_PG_URL}, {@code GATEHOUSE_TEST_PG_USER}, {@code GATEHOUSE_TEST_PG_PASSWORD}). Without that
+ * URL PostgreSQL tests are skipped, except on CI (env {@code CI}) when PostgreSQL server binaries are installed:
+ * then a missing URL means the test setup is broken, and the test fails instead of passing silently.
+ */
+public final class TestDb implements AutoCloseable {
+    public static final String PG_URL_ENV = "GATEHOUSE_TEST_PG_URL";
+
+    public final String url;
+    public final Optional<String> user;
+    public final Optional<String> password;
+    public final Database db;
+    private final Runnable cleanup;
+
+    private TestDb(String url, Optional<String> user, Optional<String> password, Runnable cleanup) {
+        this.url = url;
+        this.user = user;
+        this.password = password;
+        this.cleanup = cleanup;
+        try {
+            this.db = open(4);
+        } catch (RuntimeException e) {
+            cleanup.run();
+            throw e;
+        }
+    }
+
+    public static TestDb h2Mem() {
+        return new TestDb("jdbc:h2:mem:gh-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", Optional.empty(),
+                Optional.empty(), () -> { });
+    }
+
+    /** An H2 file in a new directory under target/, with the URL `serve` uses; deleted on close. */
+    public static TestDb h2File() {
+        Path dir = tempDir("h2file");
+        return new TestDb(Database.embeddedUrl(dir), Optional.empty(), Optional.empty(), () -> deleteTree(dir));
+    }
+
+    /** A new schema in the test PostgreSQL, dropped on close; skips (or fails on CI) without one. */
+    public static TestDb postgres() {
+        String base = System.getenv(PG_URL_ENV);
+        if (base == null || base.isBlank()) {
+            if (System.getenv("CI") != null && postgresInstalled()) {
+                throw new AssertionError(PG_URL_ENV + " is not set although PostgreSQL is installed and CI is set: "
+                        + "run the tests with ./run-tests (bin/test-env.d/postgres.sh starts a throwaway server)");
+            }
+            Assumptions.abort(PG_URL_ENV + " not set: PostgreSQL tests skipped (./run-tests provides one)");
+        }
+        Optional<String> user = Optional.ofNullable(System.getenv("GATEHOUSE_TEST_PG_USER"));
+        Optional<String> password = Optional.ofNullable(System.getenv("GATEHOUSE_TEST_PG_PASSWORD"));
+        String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        execute(base, user, password, "create schema " + schema);
+        String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+        return new TestDb(url, user, password, () -> execute(base, user, password, "drop schema " + schema + " cascade"));
+    }
+
+    public static boolean postgresInstalled() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.anyMatch(v -> Files.isExecutable(v.resolve("bin/initdb")));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Another pool on the same database (as a second node or the CLI would open it). */
+    public Database open(int poolSize) {
+        return Database.open(url, user.orElse(null), password.orElse(null), poolSize);
+    }
+
+    /** A test server config (port 0) pointing at this database. */
+    public ServerConfig serverConfig() {
+        ServerConfig t = ServerConfig.forTest(Path.of("target/unused"));
+        return new ServerConfig(t.host(), 0, t.dataDir(), Optional.of(url), user, password, t.issuer(), t.mounts(),
+                t.resourceApi(), false, t.maxBodyBytes(), 4);
+    }
+
+    /** Deletes every row of the given tables (between tests of one class). */
+    public void clear(String... tables) {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            for (String t : tables) s.executeUpdate("delete from " + t);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Path tempDir(String prefix) {
+        try {
+            Path target = Files.createDirectories(Path.of("target", "tmp"));
+            return Files.createTempDirectory(target, prefix).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void execute(String url, Optional<String> user, Optional<String> password, String sql) {
+        try (Connection c = DriverManager.getConnection(url, user.orElse(null), password.orElse(null));
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("test PostgreSQL: " + sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        db.close();
+        cleanup.run();
+    }
+}
