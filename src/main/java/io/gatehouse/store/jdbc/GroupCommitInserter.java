@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit for one hot INSERT: concurrent callers enqueue their rows, one writer thread inserts
@@ -22,6 +23,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 final class GroupCommitInserter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitInserter.class);
     private static final int MAX_BATCH = 256;
+    /** How long the writer waits for more rows once it has one, when the last batch showed concurrency. */
+    private static final long LINGER_NANOS = 200_000;
 
     private record Pending(Object[] args, CompletableFuture<Void> done) {
     }
@@ -53,12 +56,15 @@ final class GroupCommitInserter implements AutoCloseable {
 
     private void loop() {
         List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        int lastBatch = 1;
         while (!closed || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) continue;
                 batch.add(first);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                if (lastBatch > 1) linger(batch, lastBatch);
+                lastBatch = batch.size();
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -69,6 +75,23 @@ final class GroupCommitInserter implements AutoCloseable {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    /**
+     * A commit costs far more than a row, so when requests arrive concurrently it pays to wait a moment for the
+     * ones already on their way: up to {@link #LINGER_NANOS}, and no longer than it takes to reach the previous
+     * batch's size. A lone caller (previous batch of one) never waits.
+     */
+    private void linger(List<Pending> batch, int target) throws InterruptedException {
+        long deadline = System.nanoTime() + LINGER_NANOS;
+        while (batch.size() < Math.min(target, MAX_BATCH)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            Pending p = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (p == null) return;
+            batch.add(p);
+            queue.drainTo(batch, MAX_BATCH - batch.size());
         }
     }
 
