@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The composition root: config, then DataSource, stores, keys, core, endpoints, server. The only class
@@ -53,39 +54,47 @@ public final class Gatehouse implements AutoCloseable {
         this.issuer = issuer;
     }
 
-    /** Starts a server; with port 0 the issuer's port is the one actually bound. */
+    /**
+     * Starts a server; with port 0 the issuer's port is the one actually bound. The web server binds while the
+     * database opens and migrates and the keys load (start-up time); until the routes are in place it answers
+     * 503. Whatever fails, everything already started is closed again.
+     */
     public static Gatehouse start(ServerConfig config, Clock clock) {
-        long t0 = System.nanoTime();
-        Database db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
-                config.dbPoolSize());
-        LOG.debug("db ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        Router router = new Router();
+        CompletableFuture<HttpServer> binding = CompletableFuture.supplyAsync(
+                () -> HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes()),
+                command -> Thread.ofPlatform().name("gatehouse-bind").start(command));
+        Database db = null;
+        JdbcTokenStore tokens = null;
         try {
-            return wire(config, db, clock);
+            long t0 = System.nanoTime();
+            db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
+                    config.dbPoolSize());
+            var keys = new SigningKeys(new JdbcKeyStore(db.dataSource()), clock);
+            keys.ensure(List.of(SigningAlg.values()));
+            LOG.debug("database and keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            tokens = new JdbcTokenStore(db.dataSource());
+            HttpServer server = join(binding);
+            try {
+                return routes(config, db, clock, keys, new JdbcClientRepository(db.dataSource()), tokens,
+                        new SecureRandom(), router, server);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            db.close();
+            binding.thenAccept(HttpServer::close);  // if it bound after all
+            if (tokens != null) tokens.close();
+            if (db != null) db.close();
             throw e;
         }
     }
 
-    private static Gatehouse wire(ServerConfig config, Database db, Clock clock) {
-        SecureRandom random = new SecureRandom();
-        var clients = new JdbcClientRepository(db.dataSource());
-        var tokens = new JdbcTokenStore(db.dataSource());
-        var keys = new SigningKeys(new JdbcKeyStore(db.dataSource()), clock);
-        long t0 = System.nanoTime();
-        keys.ensure(List.of(SigningAlg.values()));
-        LOG.debug("keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
-
-        // Without a configured issuer it is http://HOST:PORT with the port actually bound (port 0 in tests),
-        // so the server binds first and answers 503 until the routes are in place.
-        Router router = new Router();
-        HttpServer server = null;
+    private static HttpServer join(CompletableFuture<HttpServer> binding) {
         try {
-            server = HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes());
-            return routes(config, db, clock, keys, clients, tokens, random, router, server);
-        } catch (RuntimeException e) {
-            if (server != null) server.close();
-            tokens.close();
+            return binding.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
             throw e;
         }
     }
