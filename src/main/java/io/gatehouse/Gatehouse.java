@@ -6,6 +6,7 @@ import io.gatehouse.admin.DemoSetup;
 import io.gatehouse.config.Mount;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.ClientAuthenticator;
+import io.gatehouse.core.Housekeeping;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.TokenService;
 import io.gatehouse.core.grant.ClientCredentialsGrant;
@@ -21,6 +22,8 @@ import io.gatehouse.http.endpoint.ProductEndpoint;
 import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
+import io.gatehouse.store.jdbc.JdbcCodeStore;
+import io.gatehouse.store.jdbc.JdbcSessionStore;
 import io.gatehouse.store.jdbc.JdbcKeyStore;
 import io.gatehouse.store.jdbc.JdbcTokenStore;
 import io.gatehouse.store.jdbc.JdbcUserStore;
@@ -45,12 +48,14 @@ public final class Gatehouse implements AutoCloseable {
     private final JdbcTokenStore tokens;
     private final HttpServer server;
     private final String issuer;
+    private final PurgeScheduler purge;  // null when disabled
 
-    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer) {
+    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer, PurgeScheduler purge) {
         this.db = db;
         this.tokens = tokens;
         this.server = server;
         this.issuer = issuer;
+        this.purge = purge;
     }
 
     /** Starts a server; with port 0 the issuer's port is the one actually bound. */
@@ -125,7 +130,9 @@ public final class Gatehouse implements AutoCloseable {
         }
         if (config.resourceApi()) LOG.info("resource API at GET {} and GET {}", ProductEndpoint.LIST_PATH, ProductEndpoint.GET_PATH);
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
-        return new Gatehouse(db, tokens, server, issuer);
+        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db.dataSource()),
+                new JdbcSessionStore(db.dataSource()), clock);
+        return new Gatehouse(db, tokens, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()));
     }
 
     static String hostForUrl(String host) {
@@ -175,6 +182,7 @@ public final class Gatehouse implements AutoCloseable {
 
     @Override
     public void close() {
+        if (purge != null) purge.close();
         server.close();
         tokens.close();
         db.close();
