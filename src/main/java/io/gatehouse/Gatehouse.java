@@ -14,10 +14,12 @@ import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.http.HttpServer;
+import io.gatehouse.http.Metrics;
 import io.gatehouse.http.Router;
 import io.gatehouse.http.dialect.Dialects;
 import io.gatehouse.http.endpoint.DiscoveryEndpoint;
 import io.gatehouse.http.endpoint.JwksEndpoint;
+import io.gatehouse.http.endpoint.MetricsEndpoint;
 import io.gatehouse.http.endpoint.ProductEndpoint;
 import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
@@ -101,12 +103,13 @@ public final class Gatehouse implements AutoCloseable {
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
         var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, clock, random);
+        Metrics metrics = config.metrics() ? Metrics.prometheus() : Metrics.disabled();
+        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, metrics, clock, random);
         var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
                 oidc.refreshGrant());
 
         for (Mount m : config.mounts()) {
-            router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService));
+            router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService, metrics.token(m.path(), m.dialect())));
         }
         oidc.route(router);
         if (config.resourceApi()) {
@@ -123,6 +126,7 @@ public final class Gatehouse implements AutoCloseable {
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
         router.get("/jwks", new JwksEndpoint(keys));
+        if (metrics.enabled()) router.get(MetricsEndpoint.PATH, new MetricsEndpoint(metrics));
 
         router.ready();
         for (Mount m : config.mounts()) {

@@ -17,6 +17,7 @@ import io.gatehouse.core.token.IdTokens;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.http.Browser;
+import io.gatehouse.http.Metrics;
 import io.gatehouse.http.Router;
 import io.gatehouse.http.endpoint.AuthorizeEndpoint;
 import io.gatehouse.http.endpoint.ConsentPage;
@@ -45,7 +46,8 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
     static final String LOGOUT = LogoutEndpoint.PATH;
 
     static OidcWiring create(Database db, String issuer, ClientRepository clients, TokenStore tokens, SigningKeys keys,
-                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, Clock clock, SecureRandom random) {
+                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, Metrics metrics, Clock clock,
+                             SecureRandom random) {
         var users = new JdbcUserStore(db.dataSource());
         var codes = new JdbcCodeStore(db.dataSource());
         var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), new SecretHasher(), clock, random);
@@ -56,7 +58,7 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
                 clock, random);
         return new OidcWiring(new AuthorizationCodeGrant(codes, users, userTokens, clock),
                 new RefreshTokenGrant(tokens, codes, codes, users, userTokens, clock), validator,
-                AuthorizeEndpoint.create(authorize, logins, browser),
+                AuthorizeEndpoint.create(authorize, logins, browser, metrics),
                 new LogoutEndpoint(logins, clients, validator, browser),
                 new UserInfoEndpoint(new UserInfoService(validator, users)),
                 new IntrospectionEndpoint(new IntrospectionService(authenticator, validator, tokens, users, issuer, clock)),

@@ -54,6 +54,11 @@ public final class LoginService {
         this.hashPermits = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
     }
 
+    /** Whether the failure throttle slows down the next attempt for this username or this address. */
+    public boolean throttled(String username, String address) {
+        return !byUser.delayFor("u:" + username).isZero() || !byAddress.delayFor("a:" + address).isZero();
+    }
+
     /** @return the user when the password is right; empty for every failure, after the same work */
     public Optional<User> authenticate(String username, String password, String address) {
         String userKey = "u:" + username;
