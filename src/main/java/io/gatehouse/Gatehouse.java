@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The composition root: config, then DataSource, stores, keys, core, endpoints, server. The only class
@@ -63,18 +64,23 @@ public final class Gatehouse implements AutoCloseable {
     /** Starts a server; with port 0 the issuer's port is the one actually bound. */
     public static Gatehouse start(ServerConfig config, Clock clock) {
         long t0 = System.nanoTime();
+        // Loading Micrometer/Prometheus classes takes a few hundred ms: do it while the database opens.
+        CompletableFuture<Metrics> metrics = config.metrics()
+                ? CompletableFuture.supplyAsync(Metrics::prometheus,
+                        r -> Thread.ofPlatform().daemon().name("gatehouse-metrics-init").start(r))
+                : CompletableFuture.completedFuture(Metrics.disabled());
         Database db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
                 config.dbPoolSize());
         LOG.debug("db ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
         try {
-            return wire(config, db, clock);
+            return wire(config, db, clock, metrics);
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
     }
 
-    private static Gatehouse wire(ServerConfig config, Database db, Clock clock) {
+    private static Gatehouse wire(ServerConfig config, Database db, Clock clock, CompletableFuture<Metrics> metrics) {
         SecureRandom random = new SecureRandom();
         var clients = new JdbcClientRepository(db.dataSource());
         var tokens = new JdbcTokenStore(db.dataSource());
@@ -89,7 +95,7 @@ public final class Gatehouse implements AutoCloseable {
         HttpServer server = null;
         try {
             server = HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes());
-            return routes(config, db, clock, keys, clients, tokens, random, router, server);
+            return routes(config, db, clock, keys, clients, tokens, random, router, server, metrics.join());
         } catch (RuntimeException e) {
             if (server != null) server.close();
             tokens.close();
@@ -99,12 +105,13 @@ public final class Gatehouse implements AutoCloseable {
 
     private static Gatehouse routes(ServerConfig config, Database db, Clock clock, SigningKeys keys,
                                     JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
-                                    Router router, HttpServer server) {
+                                    Router router, HttpServer server, Metrics metrics) {
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
-        var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random);
+        var audit = AuditLogger.toLog(clock);
+        var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random, audit);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        Metrics metrics = config.metrics() ? Metrics.prometheus() : Metrics.disabled();
-        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, metrics, clock, random);
+        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, metrics, audit, clock,
+                random);
         var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
                 oidc.refreshGrant());
 
