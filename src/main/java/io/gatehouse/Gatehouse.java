@@ -66,7 +66,7 @@ public final class Gatehouse implements AutoCloseable {
         long t0 = System.nanoTime();
         // Loading Micrometer/Prometheus classes takes a few hundred ms: do it while the database opens.
         CompletableFuture<Metrics> metrics = config.metrics()
-                ? CompletableFuture.supplyAsync(Metrics::prometheus,
+                ? CompletableFuture.supplyAsync(Gatehouse::prometheus,
                         r -> Thread.ofPlatform().daemon().name("gatehouse-metrics-init").start(r))
                 : CompletableFuture.completedFuture(Metrics.disabled());
         Database db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
@@ -95,7 +95,10 @@ public final class Gatehouse implements AutoCloseable {
         HttpServer server = null;
         try {
             server = HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes());
-            return routes(config, db, clock, keys, clients, tokens, random, router, server, metrics.join());
+            long tm = System.nanoTime();
+            Metrics m = metrics.join();
+            LOG.debug("waited {} ms for metrics", (System.nanoTime() - tm) / 1_000_000);
+            return routes(config, db, clock, keys, clients, tokens, random, router, server, m);
         } catch (RuntimeException e) {
             if (server != null) server.close();
             tokens.close();
@@ -144,6 +147,13 @@ public final class Gatehouse implements AutoCloseable {
         var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db.dataSource()),
                 new JdbcSessionStore(db.dataSource()), clock);
         return new Gatehouse(db, tokens, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()));
+    }
+
+    private static Metrics prometheus() {
+        long t0 = System.nanoTime();
+        Metrics m = Metrics.prometheus();
+        LOG.debug("metrics ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        return m;
     }
 
     static String hostForUrl(String host) {
