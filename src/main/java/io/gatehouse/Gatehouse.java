@@ -52,8 +52,11 @@ public final class Gatehouse implements AutoCloseable {
     private final HttpServer server;
     private final String issuer;
     private final PurgeScheduler purge;  // null when disabled
+    private final Metrics metrics;
 
-    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer, PurgeScheduler purge) {
+    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer, PurgeScheduler purge,
+                      Metrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.tokens = tokens;
         this.server = server;
@@ -146,7 +149,8 @@ public final class Gatehouse implements AutoCloseable {
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
         var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db.dataSource()),
                 new JdbcSessionStore(db.dataSource()), clock);
-        return new Gatehouse(db, tokens, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()));
+        return new Gatehouse(db, tokens, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
+                metrics);
     }
 
     private static Metrics prometheus() {
@@ -205,6 +209,7 @@ public final class Gatehouse implements AutoCloseable {
     public void close() {
         if (purge != null) purge.close();
         server.close();
+        metrics.close();
         tokens.close();
         db.close();
     }

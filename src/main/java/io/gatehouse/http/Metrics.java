@@ -23,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * only bounded values (mount path, dialect, grant type, OAuth error code, fixed outcomes), never a client id or
  * a username. {@link #disabled()} hands out no-op meters, so instrumented code needs no checks.
  */
-public final class Metrics {
+public final class Metrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final PrometheusMeterRegistry prometheus;  // null when disabled
+    private final AutoCloseable gc;  // its GC notification listeners must be removed on close
     private final Counter[] authorize = new Counter[AuthorizeOutcome.values().length];
     private final Counter[] login = new Counter[LoginOutcome.values().length];
 
@@ -41,9 +42,10 @@ public final class Metrics {
     /** Outcomes of POST /login; {@code THROTTLED} is a failed attempt that the failure throttle had slowed down. */
     public enum LoginOutcome { SUCCESS, FAILURE, THROTTLED }
 
-    private Metrics(MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+    private Metrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, AutoCloseable gc) {
         this.registry = registry;
         this.prometheus = prometheus;
+        this.gc = gc;
         for (AuthorizeOutcome o : AuthorizeOutcome.values()) {
             authorize[o.ordinal()] = Counter.builder("gatehouse.authorize.requests").description("Authorization requests by outcome")
                     .tag("outcome", tagValue(o)).register(registry);
@@ -58,16 +60,27 @@ public final class Metrics {
     public static Metrics prometheus() {
         PrometheusMeterRegistry p = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(p);
-        new JvmGcMetrics().bindTo(p);  // lives as long as the process: its listeners are never removed
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(p);
         new JvmThreadMetrics().bindTo(p);
         new ProcessorMetrics().bindTo(p);
         new UptimeMetrics().bindTo(p);
-        return new Metrics(p, p);
+        return new Metrics(p, p, gc);
     }
 
     /** Metrics off: every meter is a no-op and there is nothing to scrape. */
     public static Metrics disabled() {
-        return new Metrics(new CompositeMeterRegistry(), null);
+        return new Metrics(new CompositeMeterRegistry(), null, () -> { });
+    }
+
+    @Override
+    public void close() {
+        try {
+            gc.close();
+        } catch (Exception e) {
+            // nothing to do: the process is stopping this server
+        }
+        registry.close();
     }
 
     public boolean enabled() {
