@@ -6,6 +6,7 @@ import io.gatehouse.admin.DemoSetup;
 import io.gatehouse.config.Mount;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.ClientAuthenticator;
+import io.gatehouse.core.Housekeeping;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.TokenService;
 import io.gatehouse.core.grant.ClientCredentialsGrant;
@@ -13,14 +14,18 @@ import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.http.HttpServer;
+import io.gatehouse.http.Metrics;
 import io.gatehouse.http.Router;
 import io.gatehouse.http.dialect.Dialects;
 import io.gatehouse.http.endpoint.DiscoveryEndpoint;
 import io.gatehouse.http.endpoint.JwksEndpoint;
+import io.gatehouse.http.endpoint.MetricsEndpoint;
 import io.gatehouse.http.endpoint.ProductEndpoint;
 import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
+import io.gatehouse.store.jdbc.JdbcCodeStore;
+import io.gatehouse.store.jdbc.JdbcSessionStore;
 import io.gatehouse.store.jdbc.JdbcKeyStore;
 import io.gatehouse.store.jdbc.JdbcTokenStore;
 import io.gatehouse.store.jdbc.JdbcUserStore;
@@ -46,12 +51,17 @@ public final class Gatehouse implements AutoCloseable {
     private final JdbcTokenStore tokens;
     private final HttpServer server;
     private final String issuer;
+    private final PurgeScheduler purge;  // null when disabled
+    private final Metrics metrics;
 
-    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer) {
+    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer, PurgeScheduler purge,
+                      Metrics metrics) {
+        this.metrics = metrics;
         this.db = db;
         this.tokens = tokens;
         this.server = server;
         this.issuer = issuer;
+        this.purge = purge;
     }
 
     /**
@@ -64,6 +74,11 @@ public final class Gatehouse implements AutoCloseable {
         CompletableFuture<HttpServer> binding = CompletableFuture.supplyAsync(
                 () -> HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes()),
                 command -> Thread.ofPlatform().name("gatehouse-bind").start(command));
+        // Loading Micrometer/Prometheus classes takes a few hundred ms: do it while the database opens.
+        CompletableFuture<Metrics> metrics = config.metrics()
+                ? CompletableFuture.supplyAsync(Gatehouse::prometheus,
+                        r -> Thread.ofPlatform().daemon().name("gatehouse-metrics-init").start(r))
+                : CompletableFuture.completedFuture(Metrics.disabled());
         Database db = null;
         JdbcTokenStore tokens = null;
         try {
@@ -76,8 +91,11 @@ public final class Gatehouse implements AutoCloseable {
             tokens = new JdbcTokenStore(db.dataSource());
             HttpServer server = join(binding);
             try {
+                long tm = System.nanoTime();
+                Metrics m = join(metrics);
+                LOG.debug("waited {} ms for metrics", (System.nanoTime() - tm) / 1_000_000);
                 return routes(config, db, clock, keys, new JdbcClientRepository(db.dataSource()), tokens,
-                        new SecureRandom(), router, server);
+                        new SecureRandom(), router, server, m);
             } catch (RuntimeException e) {
                 server.close();
                 throw e;
@@ -90,9 +108,9 @@ public final class Gatehouse implements AutoCloseable {
         }
     }
 
-    private static HttpServer join(CompletableFuture<HttpServer> binding) {
+    private static <T> T join(CompletableFuture<T> future) {
         try {
-            return binding.join();
+            return future.join();
         } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
             throw e;
@@ -101,16 +119,18 @@ public final class Gatehouse implements AutoCloseable {
 
     private static Gatehouse routes(ServerConfig config, Database db, Clock clock, SigningKeys keys,
                                     JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
-                                    Router router, HttpServer server) {
+                                    Router router, HttpServer server, Metrics metrics) {
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
-        var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random);
+        var audit = AuditLogger.toLog(clock);
+        var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random, audit);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, clock, random);
+        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, metrics, audit, clock,
+                random);
         var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
                 oidc.refreshGrant());
 
         for (Mount m : config.mounts()) {
-            router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService));
+            router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService, metrics.token(m.path(), m.dialect())));
         }
         oidc.route(router);
         if (config.resourceApi()) {
@@ -127,6 +147,7 @@ public final class Gatehouse implements AutoCloseable {
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
         router.get("/jwks", new JwksEndpoint(keys));
+        if (metrics.enabled()) router.get(MetricsEndpoint.PATH, new MetricsEndpoint(metrics));
 
         router.ready();
         for (Mount m : config.mounts()) {
@@ -134,7 +155,17 @@ public final class Gatehouse implements AutoCloseable {
         }
         if (config.resourceApi()) LOG.info("resource API at GET {} and GET {}", ProductEndpoint.LIST_PATH, ProductEndpoint.GET_PATH);
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
-        return new Gatehouse(db, tokens, server, issuer);
+        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db.dataSource()),
+                new JdbcSessionStore(db.dataSource()), clock);
+        return new Gatehouse(db, tokens, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
+                metrics);
+    }
+
+    private static Metrics prometheus() {
+        long t0 = System.nanoTime();
+        Metrics m = Metrics.prometheus();
+        LOG.debug("metrics ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        return m;
     }
 
     static String hostForUrl(String host) {
@@ -184,7 +215,9 @@ public final class Gatehouse implements AutoCloseable {
 
     @Override
     public void close() {
+        if (purge != null) purge.close();
         server.close();
+        metrics.close();
         tokens.close();
         db.close();
     }

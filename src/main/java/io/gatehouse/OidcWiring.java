@@ -10,6 +10,7 @@ import io.gatehouse.core.UserInfoService;
 import io.gatehouse.core.grant.AuthorizationCodeGrant;
 import io.gatehouse.core.grant.RefreshTokenGrant;
 import io.gatehouse.core.grant.UserTokens;
+import io.gatehouse.core.port.AuditLog;
 import io.gatehouse.core.port.ClientRepository;
 import io.gatehouse.core.port.TokenStore;
 import io.gatehouse.core.token.AccessTokenValidator;
@@ -17,6 +18,7 @@ import io.gatehouse.core.token.IdTokens;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.http.Browser;
+import io.gatehouse.http.Metrics;
 import io.gatehouse.http.Router;
 import io.gatehouse.http.endpoint.AuthorizeEndpoint;
 import io.gatehouse.http.endpoint.ConsentPage;
@@ -45,10 +47,12 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
     static final String LOGOUT = LogoutEndpoint.PATH;
 
     static OidcWiring create(Database db, String issuer, ClientRepository clients, TokenStore tokens, SigningKeys keys,
-                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, Clock clock, SecureRandom random) {
+                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, Metrics metrics, AuditLog audit,
+                             Clock clock, SecureRandom random) {
         var users = new JdbcUserStore(db.dataSource());
         var codes = new JdbcCodeStore(db.dataSource());
-        var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), new SecretHasher(), clock, random);
+        var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), new SecretHasher(), clock, random,
+                audit);
         var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clock);
         var browser = new Browser(issuer);
@@ -56,7 +60,7 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
                 clock, random);
         return new OidcWiring(new AuthorizationCodeGrant(codes, users, userTokens, clock),
                 new RefreshTokenGrant(tokens, codes, codes, users, userTokens, clock), validator,
-                AuthorizeEndpoint.create(authorize, logins, browser),
+                AuthorizeEndpoint.create(authorize, logins, browser, metrics),
                 new LogoutEndpoint(logins, clients, validator, browser),
                 new UserInfoEndpoint(new UserInfoService(validator, users)),
                 new IntrospectionEndpoint(new IntrospectionService(authenticator, validator, tokens, users, issuer, clock)),

@@ -24,7 +24,7 @@ public final class ConfigLoader {
     }
 
     static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
-            "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size");
+            "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics");
 
     private ConfigLoader() {
     }
@@ -49,8 +49,13 @@ public final class ConfigLoader {
         int maxBody = parseInt("max-body-bytes", pick(null, null, text(file, "max-body-bytes"),
                 Integer.toString(ServerConfig.DEFAULT_MAX_BODY)));
         int pool = parseInt("db-pool-size", pick(null, env.get("GATEHOUSE_DB_POOL_SIZE"), text(file, "db-pool-size"), "10"));
+        int purge = parseInt("purge-interval-seconds", pick(null, env.get("GATEHOUSE_PURGE_INTERVAL_SECONDS"),
+                text(file, "purge-interval-seconds"), Long.toString(ServerConfig.DEFAULT_PURGE_INTERVAL.toSeconds())));
+        if (purge < 0) throw new IllegalArgumentException("purge-interval-seconds must be 0 (off) or more");
+        boolean metrics = parseBoolean("metrics", pick(null, env.get("GATEHOUSE_METRICS"), text(file, "metrics"), "true"));
         List<Mount> mounts = file != null && file.has("mounts") ? mounts(file.get("mounts")) : ServerConfig.defaultMounts();
-        return new ServerConfig(host, port, data, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo, maxBody, pool);
+        return new ServerConfig(host, port, data, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo, maxBody, pool,
+                java.time.Duration.ofSeconds(purge), metrics);
     }
 
     private static JsonNode readFile(Path p) {
@@ -99,6 +104,14 @@ public final class ConfigLoader {
             if (v != null) return v;
         }
         return null;
+    }
+
+    private static boolean parseBoolean(String name, String v) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false");
+        };
     }
 
     private static int parseInt(String name, String v) {

@@ -1,6 +1,7 @@
 package io.gatehouse.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,13 +14,17 @@ import java.util.Optional;
  * @param mounts      token endpoint mounts (path, dialect, options)
  * @param resourceApi whether the demo protected resource API is served
  * @param demo        register the demo clients and user when missing
+ * @param purgeInterval how often expired rows are deleted; zero disables purging
+ * @param metrics     whether {@code GET /metrics} (Prometheus text format) is served
  */
 public record ServerConfig(String host, int port, Path dataDir, Optional<String> dbUrl, Optional<String> dbUser,
                            Optional<String> dbPassword, Optional<String> issuer, List<Mount> mounts, boolean resourceApi,
-                           boolean demo, int maxBodyBytes, int dbPoolSize) {
+                           boolean demo, int maxBodyBytes, int dbPoolSize, Duration purgeInterval,
+                           boolean metrics) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
+    public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(5);
 
     public ServerConfig {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("port must be 0 to 65535");
@@ -31,6 +36,7 @@ public record ServerConfig(String host, int port, Path dataDir, Optional<String>
         mounts = List.copyOf(mounts);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1024 bytes");
         if (dbPoolSize < 1) throw new IllegalArgumentException("db pool size must be at least 1");
+        if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
     }
 
     /**
@@ -47,12 +53,22 @@ public record ServerConfig(String host, int port, Path dataDir, Optional<String>
 
     public ServerConfig withResourceApi(boolean on) {
         return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, on, demo,
-                maxBodyBytes, dbPoolSize);
+                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
     }
 
     public ServerConfig withDemo(boolean on) {
         return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, on,
-                maxBodyBytes, dbPoolSize);
+                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
+    }
+
+    public ServerConfig withPurgeInterval(Duration interval) {
+        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo,
+                maxBodyBytes, dbPoolSize, interval, metrics);
+    }
+
+    public ServerConfig withMetrics(boolean on) {
+        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo,
+                maxBodyBytes, dbPoolSize, purgeInterval, on);
     }
 
     /** The JDBC URL in effect. */
@@ -63,22 +79,22 @@ public record ServerConfig(String host, int port, Path dataDir, Optional<String>
     /** A config for tests: port 0, a given data dir, defaults elsewhere. */
     public static ServerConfig forTest(Path dataDir) {
         return new ServerConfig(DEFAULT_HOST, 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), defaultMounts(), true, false, DEFAULT_MAX_BODY, 8);
+                Optional.empty(), defaultMounts(), true, false, DEFAULT_MAX_BODY, 8, DEFAULT_PURGE_INTERVAL, true);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, Optional.of(newIssuer), mounts, resourceApi, demo,
-                maxBodyBytes, dbPoolSize);
+                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, newMounts, resourceApi, demo,
-                maxBodyBytes, dbPoolSize);
+                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
     }
 
     public ServerConfig withDbUrl(String url) {
         return new ServerConfig(host, port, dataDir, Optional.ofNullable(url), dbUser, dbPassword, issuer, mounts,
-                resourceApi, demo, maxBodyBytes, dbPoolSize);
+                resourceApi, demo, maxBodyBytes, dbPoolSize, purgeInterval, metrics);
     }
 
     @Override

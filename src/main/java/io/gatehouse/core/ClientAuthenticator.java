@@ -6,6 +6,8 @@ import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientAuth;
 import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.port.AuditLog;
+import io.gatehouse.core.port.AuditLog.ClientAuthFailure;
 import io.gatehouse.core.port.ClientRepository;
 
 import javax.crypto.Mac;
@@ -42,7 +44,15 @@ public final class ClientAuthenticator {
     private final Semaphore hashPermits;
     private final ConcurrentHashMap<ClientId, Verified> verified = new ConcurrentHashMap<>();
 
+    private final AuditLog audit;
+
     public ClientAuthenticator(ClientRepository clients, SecretHasher hasher, Clock clock, SecureRandom random) {
+        this(clients, hasher, clock, random, AuditLog.none());
+    }
+
+    public ClientAuthenticator(ClientRepository clients, SecretHasher hasher, Clock clock, SecureRandom random,
+                               AuditLog audit) {
+        this.audit = audit;
         this.clients = clients;
         this.hasher = hasher;
         this.throttle = new FailureThrottle(clock);
@@ -65,11 +75,15 @@ public final class ClientAuthenticator {
         if (auth.method() == ClientAuth.Method.NONE) {
             // Public clients only: no secret to check (PKCE binds the code instead).
             if (found.isPresent() && found.get().isPublic()) return found.get();
+            audit.clientAuthenticationFailed(auth.clientId(),
+                    found.isEmpty() ? ClientAuthFailure.UNKNOWN_CLIENT : ClientAuthFailure.SECRET_REQUIRED);
             throw invalid(hint);
         }
         String secret = auth.secret().orElse("");
         if (found.isEmpty() || found.get().isPublic()) {
             slowVerify(secret, dummyHash());  // same work as a wrong secret
+            audit.clientAuthenticationFailed(auth.clientId(),
+                    found.isEmpty() ? ClientAuthFailure.UNKNOWN_CLIENT : ClientAuthFailure.PUBLIC_CLIENT);
             throw invalid(hint);
         }
         Client client = found.get();
@@ -85,6 +99,7 @@ public final class ClientAuthenticator {
             return client;
         }
         throttle.recordFailure(client.id().value());
+        audit.clientAuthenticationFailed(auth.clientId(), ClientAuthFailure.WRONG_SECRET);
         throw invalid(hint);
     }
 

@@ -2,6 +2,7 @@ package io.gatehouse.core;
 
 import io.gatehouse.core.model.Session;
 import io.gatehouse.core.model.User;
+import io.gatehouse.core.port.AuditLog;
 import io.gatehouse.core.port.SessionStore;
 import io.gatehouse.core.port.UserStore;
 import io.gatehouse.core.token.Tokens;
@@ -37,12 +38,19 @@ public final class LoginService {
     private final SecretHasher hasher;
     private final Clock clock;
     private final SecureRandom random;
+    private final AuditLog audit;
     private final FailureThrottle byUser;
     private final FailureThrottle byAddress;
     private final String dummyHash;
     private final Semaphore hashPermits;
 
     public LoginService(UserStore users, SessionStore sessions, SecretHasher hasher, Clock clock, SecureRandom random) {
+        this(users, sessions, hasher, clock, random, AuditLog.none());
+    }
+
+    public LoginService(UserStore users, SessionStore sessions, SecretHasher hasher, Clock clock, SecureRandom random,
+                        AuditLog audit) {
+        this.audit = audit;
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
@@ -54,10 +62,16 @@ public final class LoginService {
         this.hashPermits = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
     }
 
+    /** Whether the failure throttle slows down the next attempt for this username or this address. */
+    public boolean throttled(String username, String address) {
+        return !byUser.delayFor("u:" + username).isZero() || !byAddress.delayFor("a:" + address).isZero();
+    }
+
     /** @return the user when the password is right; empty for every failure, after the same work */
     public Optional<User> authenticate(String username, String password, String address) {
         String userKey = "u:" + username;
         String addrKey = "a:" + address;
+        boolean throttled = !byUser.delayFor(userKey).isZero() || !byAddress.delayFor(addrKey).isZero();
         byUser.delayIfNeeded(userKey);
         byAddress.delayIfNeeded(addrKey);
         boolean plausible = User.isValidUsername(username) && password.length() <= MAX_PASSWORD_LENGTH;
@@ -68,10 +82,12 @@ public final class LoginService {
         boolean ok = verify(candidate, user.map(User::passwordHash).orElse(dummyHash)) && user.isPresent() && plausible;
         if (ok) {
             byUser.recordSuccess(userKey);
+            audit.loginSucceeded(username, user.get().id(), address);
             return user;
         }
         byUser.recordFailure(userKey);
         byAddress.recordFailure(addrKey);
+        audit.loginFailed(username, address, throttled);
         return Optional.empty();
     }
 

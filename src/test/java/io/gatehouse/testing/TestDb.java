@@ -92,7 +92,7 @@ public final class TestDb implements AutoCloseable {
     public ServerConfig serverConfig() {
         ServerConfig t = ServerConfig.forTest(Path.of("target/unused"));
         return new ServerConfig(t.host(), 0, t.dataDir(), Optional.of(url), user, password, t.issuer(), t.mounts(),
-                t.resourceApi(), false, t.maxBodyBytes(), 4);
+                t.resourceApi(), false, t.maxBodyBytes(), 4, t.purgeInterval(), t.metrics());
     }
 
     /** Deletes every row of the given tables (between tests of one class). */

@@ -31,6 +31,9 @@ public interface CodeStore {
     /** Remembers a JWT access token issued from a grant, so revoking the grant revokes it too. */
     void recordJwt(String grantId, String jti, Instant expiresAt);
 
-    /** Deletes grants whose code expired before {@code cutoff} and that have no live tokens. */
+    /**
+     * Deletes JWT ids per grant that expired before {@code cutoff}, then grants whose code expired before it and
+     * that have nothing issued from them left (no stored token, no recorded JWT): purge tokens first.
+     */
     int purgeExpired(Instant cutoff);
 }

@@ -74,10 +74,11 @@ public final class SigningKeys {
         return byAlg.get(alg);
     }
 
-    /** The key with this kid, reloading once in case another node generated it. */
+    /** The key with this kid, reloading once in case another node generated it; empty for a null kid. */
     public Optional<Key> forKid(String kid) {
+        if (kid == null) return Optional.empty();  // Map.of rejects null keys with a NullPointerException
         Key k = byKid.get(kid);
-        if (k == null && kid != null) {
+        if (k == null) {
             synchronized (this) {
                 reload();
             }

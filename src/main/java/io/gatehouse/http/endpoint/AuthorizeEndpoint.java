@@ -6,6 +6,9 @@ import io.gatehouse.http.Browser;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Html;
+import io.gatehouse.http.Metrics;
+import io.gatehouse.http.Metrics.AuthorizeOutcome;
+import io.gatehouse.http.Params;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
@@ -26,8 +29,9 @@ public final class AuthorizeEndpoint implements Endpoint {
         this.consent = consent;
     }
 
-    public static AuthorizeEndpoint create(AuthorizeService authorize, io.gatehouse.core.LoginService logins, Browser browser) {
-        FlowSupport flow = new FlowSupport(authorize, logins, browser);
+    public static AuthorizeEndpoint create(AuthorizeService authorize, io.gatehouse.core.LoginService logins, Browser browser,
+                                           Metrics metrics) {
+        FlowSupport flow = new FlowSupport(authorize, logins, browser, metrics);
         return new AuthorizeEndpoint(flow, new LoginPage(flow), new ConsentPage(flow));
     }
 
@@ -47,13 +51,26 @@ public final class AuthorizeEndpoint implements Endpoint {
             Optional<String> cookie = Browser.cookie(req);
             Optional<Session> session = flow.logins.session(cookie);
             return switch (flow.authorize.decide(v, session)) {
-                case AuthorizeService.Outcome.Fatal f -> Html.error(400, "Cannot continue", f.message());
-                case AuthorizeService.Outcome.Redirect r -> Browser.redirect(302, r.redirectUri(), r.params());
-                case AuthorizeService.Outcome.Login l -> login.render(cookie, l.request(), form, Optional.empty(),
-                        l.request().loginHint());
-                case AuthorizeService.Outcome.Consent c -> consent.render(cookie.orElseThrow(), c.request(), c.user(), form);
+                case AuthorizeService.Outcome.Fatal f -> {
+                    flow.metrics.authorize(AuthorizeOutcome.ERROR_PAGE);
+                    yield Html.error(400, "Cannot continue", f.message());
+                }
+                case AuthorizeService.Outcome.Redirect r -> {
+                    flow.metrics.authorize(r.params().containsKey(Params.CODE) ? AuthorizeOutcome.CODE : AuthorizeOutcome.ERROR_REDIRECT);
+                    yield Browser.redirect(302, r.redirectUri(), r.params());
+                }
+                case AuthorizeService.Outcome.Login l -> {
+                    flow.metrics.authorize(AuthorizeOutcome.LOGIN);
+                    yield login.render(cookie, l.request(), form, Optional.empty(), l.request().loginHint());
+                }
+                case AuthorizeService.Outcome.Consent c -> {
+                    flow.metrics.authorize(AuthorizeOutcome.CONSENT);
+                    yield consent.render(cookie.orElseThrow(), c.request(), c.user(), form);
+                }
             };
         } catch (FlowSupport.Stop s) {
+            int status = s.response.status();
+            flow.metrics.authorize(status == 302 || status == 303 ? AuthorizeOutcome.ERROR_REDIRECT : AuthorizeOutcome.ERROR_PAGE);
             return s.response;
         }
     }

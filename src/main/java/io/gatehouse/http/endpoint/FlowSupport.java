@@ -5,6 +5,7 @@ import io.gatehouse.core.LoginService;
 import io.gatehouse.http.Browser;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Html;
+import io.gatehouse.http.Metrics;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
@@ -28,11 +29,13 @@ final class FlowSupport {
     final AuthorizeService authorize;
     final LoginService logins;
     final Browser browser;
+    final Metrics metrics;
 
-    FlowSupport(AuthorizeService authorize, LoginService logins, Browser browser) {
+    FlowSupport(AuthorizeService authorize, LoginService logins, Browser browser, Metrics metrics) {
         this.authorize = authorize;
         this.logins = logins;
         this.browser = browser;
+        this.metrics = metrics;
     }
 
     /** The form of a browser POST (urlencoded body) or GET (query). */

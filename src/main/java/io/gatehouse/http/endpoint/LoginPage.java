@@ -6,6 +6,7 @@ import io.gatehouse.core.model.User;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Html;
+import io.gatehouse.http.Metrics.LoginOutcome;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
@@ -67,11 +68,14 @@ public final class LoginPage implements Endpoint {
                 return render(Optional.of(cookie), c.valid(), c.form(), Optional.of("Enter your username and password."),
                         username.filter(User::isValidUsername));
             }
+            boolean throttled = flow.logins.throttled(username.get(), req.remoteAddress());
             Optional<User> user = flow.logins.authenticate(username.get(), password.get(), req.remoteAddress());
             if (user.isEmpty()) {
+                flow.metrics.login(throttled ? LoginOutcome.THROTTLED : LoginOutcome.FAILURE);
                 return render(Optional.of(cookie), c.valid(), c.form(), Optional.of(BAD_CREDENTIALS),
                         username.filter(User::isValidUsername));
             }
+            flow.metrics.login(LoginOutcome.SUCCESS);
             flow.logins.logout(Optional.of(cookie));
             LoginService.NewSession s = flow.logins.startSession(user.get());
             return flow.browser.setCookie(FlowSupport.toAuthorize(c.query()), s.cookieValue());

@@ -5,6 +5,8 @@ import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthError.FieldProblem;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.TokenCall;
+import io.gatehouse.core.model.TokenRequest;
+import io.gatehouse.http.Metrics;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
@@ -20,27 +22,41 @@ public final class TokenEndpoint implements Endpoint {
 
     private final TokenDialect dialect;
     private final TokenService tokens;
+    private final Metrics.TokenMeters meters;
 
     public TokenEndpoint(TokenDialect dialect, TokenService tokens) {
+        this(dialect, tokens, Metrics.disabled().token("", ""));
+    }
+
+    public TokenEndpoint(TokenDialect dialect, TokenService tokens, Metrics.TokenMeters meters) {
         this.dialect = dialect;
         this.tokens = tokens;
+        this.meters = meters;
     }
 
     @Override
     public WebResponse handle(WebRequest req) {
+        long start = System.nanoTime();
+        TokenRequest request = null;
         try {
             if (req.bodyTooLarge()) {
                 throw new OAuthException(OAuthError.InvalidRequest.of("body", FieldProblem.Kind.BODY,
                         "The request body is too large"));
             }
             TokenCall call = dialect.parse(req);
-            return dialect.success(tokens.token(call));
+            request = call.request();
+            WebResponse ok = dialect.success(tokens.token(call));
+            meters.ok(request, start);
+            return ok;
         } catch (OAuthException e) {
+            meters.error(request, e.error(), start);
             return dialect.error(e.error(), req);
         } catch (RuntimeException e) {
             String id = UUID.randomUUID().toString();
             LOG.error("token request failed [ref {}]", id, e);
-            return dialect.error(new OAuthError.ServerError("Internal error (ref " + id + ")", id), req);
+            OAuthError error = new OAuthError.ServerError("Internal error (ref " + id + ")", id);
+            meters.error(request, error, start);
+            return dialect.error(error, req);
         }
     }
 }

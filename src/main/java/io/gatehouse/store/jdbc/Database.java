@@ -34,12 +34,12 @@ public final class Database implements AutoCloseable {
      * acknowledged write survives the process being killed. (H2's default keeps commits in memory for up to
      * 500 ms and writes them from a background thread: KillDurabilityTest loses tokens, clients and revocations
      * without this setting. H2 does not fsync per commit; see docs/storage.md.) That setting also stops H2's own
-     * space housekeeping, which {@link H2Maintenance} does instead; RETENTION_TIME=1000 lets dead chunks be
-     * reused after one second instead of 45.
+     * space housekeeping, which {@link H2Maintenance} does instead. RETENTION_TIME stays at H2's 45 s: freed
+     * space is reused only after it, and a shorter one lost acknowledged commits on SIGKILL in KillDurabilityTest.
      */
     public static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;RETENTION_TIME=1000;CACHE_SIZE=8192";
+                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;CACHE_SIZE=8192";
     }
 
     public static Database open(String url, String user, String password, int poolSize) {

@@ -63,7 +63,7 @@ final class H2Maintenance implements AutoCloseable {
             MVStore store = local.getDatabase().getStore().getMvStore();
             if (store.isClosed()) return false;
             // Moves the few live pages out of sparse chunks so that they die; each commit then frees dead
-            // chunks older than RETENTION_TIME. (MVStore.compact takes the store's locks itself.)
+            // chunks older than RETENTION_TIME (45 s). (MVStore.compact takes the store's locks itself.)
             long deadline = System.nanoTime() + MAX_WORK_PER_TICK.toNanos();
             while (store.compact(TARGET_FILL_RATE, MAX_REWRITE_BYTES) && System.nanoTime() < deadline) {
                 // keep going while there is sparse space to reclaim, within the time budget

@@ -38,6 +38,29 @@ final class Jdbc {
         }
     }
 
+    /** Rows deleted per statement by {@link #deleteInBatches}. */
+    static final int PURGE_BATCH = 1000;
+
+    /**
+     * Deletes the rows of {@code table} matching {@code where} in statements of at most {@code batch} rows, each
+     * its own transaction, so a large backlog never holds many row locks (or one long transaction) at once.
+     * {@code where} may refer to {@code table} by its name. Idempotent: several nodes may run it concurrently.
+     *
+     * @return how many rows were deleted
+     */
+    int deleteInBatches(String table, String key, String where, int batch, Object... args) {
+        String sql = "delete from " + table + " where " + key + " in (select " + key + " from " + table + " where "
+                + where + " limit ?)";
+        Object[] all = java.util.Arrays.copyOf(args, args.length + 1);
+        all[args.length] = batch;
+        int total = 0;
+        while (true) {
+            int n = update(sql, all);
+            total += n;
+            if (n < batch) return total;
+        }
+    }
+
     /** An insert that may hit a unique key; @return false on a duplicate. */
     boolean insertUnique(String sql, Object... args) {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -81,9 +81,10 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
     @Override
     public int purgeExpired(Instant cutoff) {
         long t = cutoff.getEpochSecond();
-        int n = jdbc.update("delete from grant_jwts where expires_at < ?", t);
-        return n + jdbc.update("delete from grants where code_expires_at < ? and not exists "
-                + "(select 1 from tokens t where t.grant_id = grants.grant_id)", t);
+        int n = jdbc.deleteInBatches("grant_jwts", "jti", "expires_at < ?", Jdbc.PURGE_BATCH, t);
+        return n + jdbc.deleteInBatches("grants", "grant_id", "code_expires_at < ? "
+                + "and not exists (select 1 from tokens t where t.grant_id = grants.grant_id) "
+                + "and not exists (select 1 from grant_jwts j where j.grant_id = grants.grant_id)", Jdbc.PURGE_BATCH, t);
     }
 
     private static AuthorizationCode map(ResultSet rs) throws SQLException {

@@ -35,6 +35,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public int purgeExpired(Instant cutoff) {
-        return jdbc.update("delete from sessions where expires_at < ?", cutoff.getEpochSecond());
+        return jdbc.deleteInBatches("sessions", "session_hash", "expires_at < ?", Jdbc.PURGE_BATCH,
+                cutoff.getEpochSecond());
     }
 }

@@ -59,8 +59,8 @@ public final class JdbcTokenStore implements TokenStore, AutoCloseable {
     @Override
     public int purgeExpired(Instant cutoff) {
         long t = cutoff.getEpochSecond();
-        return jdbc.update("delete from tokens where expires_at < ?", t)
-                + jdbc.update("delete from revoked_jwts where expires_at < ?", t);
+        return jdbc.deleteInBatches("tokens", "token_hash", "expires_at < ?", Jdbc.PURGE_BATCH, t)
+                + jdbc.deleteInBatches("revoked_jwts", "jti", "expires_at < ?", Jdbc.PURGE_BATCH, t);
     }
 
     @Override

@@ -28,4 +28,12 @@ class H2MemStoreTest {
             return TestDb.h2Mem();
         }
     }
+
+    @Nested
+    class Purge extends PurgeContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.h2Mem();
+        }
+    }
 }
