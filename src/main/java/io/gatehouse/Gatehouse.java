@@ -94,9 +94,10 @@ public final class Gatehouse implements AutoCloseable {
                                     JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
                                     Router router, HttpServer server) {
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
-        var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random);
+        var hasher = new SecretHasher();   // one instance: it bounds concurrent Argon2id work for the whole process
+        var authenticator = new ClientAuthenticator(clients, hasher, clock, random);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, clock, random);
+        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, hasher, clock, random);
         var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
                 oidc.refreshGrant());
 

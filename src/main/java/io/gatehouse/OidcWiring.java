@@ -45,10 +45,11 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
     static final String LOGOUT = LogoutEndpoint.PATH;
 
     static OidcWiring create(Database db, String issuer, ClientRepository clients, TokenStore tokens, SigningKeys keys,
-                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, Clock clock, SecureRandom random) {
+                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, SecretHasher hasher,
+                             Clock clock, SecureRandom random) {
         var users = new JdbcUserStore(db.dataSource());
         var codes = new JdbcCodeStore(db.dataSource());
-        var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), new SecretHasher(), clock, random);
+        var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), hasher, clock, random);
         var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clock);
         var browser = new Browser(issuer);
