@@ -18,7 +18,8 @@
  * cookies handled by hand per operation). Phases: setup, warm-up (not counted), then the measured window: only
  * operations that complete inside it are counted. When cpu_stat is given, utime+stime of that process are read
  * at the edges of the measured window and printed as cpu_ticks, so setup sign-ins, warm-up and the start of this
- * JVM are not charged to the server. Output: one line in wrk.lua's format (plus http_requests, cpu_ticks):
+ * JVM are not charged to the server.
+ * As with wrk, an operation counts when it completes inside the window (it may have started in the warm-up). Output: one line in wrk.lua's format (plus http_requests, cpu_ticks):
  *   RESULT rps=... p50_ms=... p99_ms=... requests=... non2xx=... sock_err=... http_requests=... cpu_ticks=...
  */
 import java.io.IOException;
@@ -198,7 +199,7 @@ public class FlowLoad {
                     login();
                 }
                 long t1 = System.nanoTime();
-                if (t0 >= windowStart && t1 <= windowEnd) out.add(t1 - t0);
+                if (t1 >= windowStart && t1 <= windowEnd) out.add(t1 - t0);
             } catch (Exception e) {
                 if (e instanceof InterruptedException) return;
                 long t1 = System.nanoTime();
