@@ -17,7 +17,8 @@
 #               authorize -> code -> POST /oauth2/token), PKCE S256, fresh cookies; client bench-web
 #   refresh     FlowLoad.java: grant_type=refresh_token with rotation (each worker uses its newest token)
 # After the table, when std-same and a dialect ran at the same concurrency, prints the dialect's CPU per
-# token relative to std-same ("dialect overhead: app-key +2.1 %, ...").
+# token relative to std-same ("dialect overhead: app-key +2.1 %, ..."). A scenario named twice is measured
+# twice and the line uses the mean, e.g. `bench/bench.sh rs256 std-same app-key json-cc std-same`.
 # Env: CONCURRENCY="1 8 64"  WARMUP=5  DURATION=15 (seconds)  THREADS=1 (wrk threads)  PORT=9100
 #      GATEHOUSE_JAVA_OPTS (JVM flags for the server, see ./gatehouse)
 # Extra scenarios: bench/scenarios.d/*.sh are sourced with "setup" (before the server starts) and with
@@ -90,14 +91,16 @@ echo "# $(grep -o 'crypto provider: .*' "$DATA/server.log" || true)"
 echo "# launch to first token: ${LAUNCH_MS} ms   RSS after start: $(rss_mib) MiB"
 printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' scenario conc req/s p50_ms p99_ms cpu_ms/req rss_MiB non2xx
 
-declare -A CPR   # "label c" -> server CPU ms per request, for the dialect overhead line
+declare -A CPR CPRN   # "label c" -> mean server CPU ms per request (and how many runs), for the overhead line
 
 # report LABEL C RESULT_LINE CPU_TICKS: one table row and one TSV row
 report() {
   local label=$1 c=$2 line=$3 ticks=$4 cpr
   eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/r_/')"
   cpr=$(awk -v d="$ticks" -v n="$r_requests" -v tck="$TCK" 'BEGIN { printf "%.3f", n ? d * 1000 / tck / n : 0 }')
-  CPR["$label $c"]=$cpr
+  local n=${CPRN["$label $c"]:-0}   # a scenario named twice (before and after others) is averaged
+  CPR["$label $c"]=$(awk -v m="${CPR["$label $c"]:-0}" -v n="$n" -v x="$cpr" 'BEGIN { printf "%.3f", (m * n + x) / (n + 1) }')
+  CPRN["$label $c"]=$((n + 1))
   printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx" >> "$OUT"
 }
