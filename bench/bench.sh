@@ -45,7 +45,8 @@ fi
 "$ROOT/gatehouse" --version >/dev/null   # builds the distribution if needed
 DATA=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"; }
+# (wait returns the server's 143; under set -e that used to end the trap before rm, leaking the data dir)
+cleanup() { if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; fi; rm -rf "$DATA"; }
 trap cleanup EXIT
 
 cli() { "$ROOT/gatehouse" "$@" --data "$DATA" >/dev/null; }
