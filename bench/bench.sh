@@ -1,12 +1,28 @@
 #!/usr/bin/env bash
-# Gatehouse benchmark: starts the server on a fresh data dir, registers clients, measures launch to
-# first token, then drives each scenario with wrk at several concurrencies and prints a table:
+# Gatehouse benchmark: starts the server on a fresh data dir, registers clients and a user, measures launch
+# to first token, then drives each scenario at several concurrencies and prints a table:
 # req/s, p50/p99 latency, server CPU ms per request (from /proc), server RSS, non-2xx count.
 #
-# Usage: bench/bench.sh [SCENARIO ...]      (default: all scenarios)
-# Scenarios: rs256 es256 eddsa opaque discovery
+# Usage: bench/bench.sh [SCENARIO ...]      (default: all scenarios, in the order below)
+# Scenarios (driver: wrk + wrk.lua unless noted; see bench/README.md):
+#   rs256 es256 eddsa opaque  POST /oauth2/token client_credentials (Basic), one client per token type
+#   std-same    POST /oauth2/token client_credentials (Basic) with client bench-same: the baseline for the
+#               dialect scenarios (same client, so same alg RS256, same claims, same secret check)
+#   app-key     POST /oauth/token/get {"app_id","app_key"} (seed 000) with client bench-same
+#   json-cc     POST /v1/api/oauth/token {"grant_type","scope","client_id","client_secret"} (seed 001),
+#               client bench-same
+#   product     GET /product/get?id=1 with a valid Bearer JWT (client bench-api, 24 h TTL): token validation
+#   discovery   GET /.well-known/openid-configuration (no crypto, no DB: the HTTP floor)
+#   login       FlowLoad.java: one request = a whole sign-in (authorize -> POST /login (Argon2id) ->
+#               authorize -> code -> POST /oauth2/token), PKCE S256, fresh cookies; client bench-web
+#   refresh     FlowLoad.java: grant_type=refresh_token with rotation (each worker uses its newest token)
+# After the table, when std-same and a dialect ran at the same concurrency, prints the dialect's CPU per
+# token relative to std-same ("dialect overhead: app-key +2.1 %, ..."). A scenario named twice is measured
+# twice and the line uses the mean, e.g. `bench/bench.sh rs256 std-same app-key json-cc std-same`.
 # Env: CONCURRENCY="1 8 64"  WARMUP=5  DURATION=15 (seconds)  THREADS=1 (wrk threads)  PORT=9100
 #      GATEHOUSE_JAVA_OPTS (JVM flags for the server, see ./gatehouse)
+# Extra scenarios: bench/scenarios.d/*.sh are sourced with "setup" (before the server starts) and with
+# "run NAME" (return 0 if NAME was handled, using the run function).
 # Results: table on stdout, TSV in bench/results/. The machine is shared: compare ratios from one run.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -14,7 +30,7 @@ ROOT=$(dirname "$HERE")
 . "$ROOT/bin/jdk.sh"
 CONCURRENCY=${CONCURRENCY:-"1 8 64"}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-15}; THREADS=${THREADS:-1}
 PORT=${PORT:-9100}; BASE=http://127.0.0.1:$PORT
-ALL="rs256 es256 eddsa opaque discovery"
+ALL="rs256 es256 eddsa opaque std-same app-key json-cc product discovery login refresh"
 SCENARIOS=${*:-$ALL}
 
 if ! command -v wrk >/dev/null; then
@@ -29,7 +45,8 @@ fi
 "$ROOT/gatehouse" --version >/dev/null   # builds the distribution if needed
 DATA=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; rm -rf "$DATA"; }
+# (wait returns the server's 143; under set -e that used to end the trap before rm, leaking the data dir)
+cleanup() { if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null || true; fi; rm -rf "$DATA"; }
 trap cleanup EXIT
 
 cli() { "$ROOT/gatehouse" "$@" --data "$DATA" >/dev/null; }
@@ -37,6 +54,14 @@ cli client add bench-rs256 --secret bench-secret --scope "read write"
 cli client add bench-es256 --secret bench-secret --scope "read write" --signing-alg ES256
 cli client add bench-eddsa --secret bench-secret --scope "read write" --signing-alg EdDSA
 cli client add bench-opaque --secret bench-secret --scope "read write" --token-format opaque
+# One client for std-same, app-key and json-cc, so they differ only in the wire format.
+cli client add bench-same --secret bench-secret --grant client_credentials --scope api --claim tenant=bench
+cli client add bench-api --secret bench-secret --grant client_credentials --scope api --access-token-ttl 86400
+# Code flow: first-party (no consent page), PKCE, refresh tokens; a user with a production Argon2id hash.
+WEB_REDIRECT=http://127.0.0.1/cb; USER_PASSWORD='bench-password-1'
+cli client add bench-web --secret bench-secret --grant authorization_code --refresh-tokens --first-party \
+    --require-pkce --redirect-uri "$WEB_REDIRECT" --scope api
+cli user add bench-user --password "$USER_PASSWORD"
 for f in "$HERE"/scenarios.d/*.sh; do [ -e "$f" ] && . "$f" setup; done
 
 basic() { printf '%s:%s' "$1" "$2" | base64 -w0; }
@@ -67,6 +92,20 @@ echo "# $(grep -o 'crypto provider: .*' "$DATA/server.log" || true)"
 echo "# launch to first token: ${LAUNCH_MS} ms   RSS after start: $(rss_mib) MiB"
 printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' scenario conc req/s p50_ms p99_ms cpu_ms/req rss_MiB non2xx
 
+declare -A CPR CPRN   # "label c" -> mean server CPU ms per request (and how many runs), for the overhead line
+
+# report LABEL C RESULT_LINE CPU_TICKS: one table row and one TSV row
+report() {
+  local label=$1 c=$2 line=$3 ticks=$4 cpr
+  eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/r_/')"
+  cpr=$(awk -v d="$ticks" -v n="$r_requests" -v tck="$TCK" 'BEGIN { printf "%.3f", n ? d * 1000 / tck / n : 0 }')
+  local n=${CPRN["$label $c"]:-0}   # a scenario named twice (before and after others) is averaged
+  CPR["$label $c"]=$(awk -v m="${CPR["$label $c"]:-0}" -v n="$n" -v x="$cpr" 'BEGIN { printf "%.3f", (m * n + x) / (n + 1) }')
+  CPRN["$label $c"]=$((n + 1))
+  printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx" >> "$OUT"
+}
+
 # run LABEL METHOD PATH CONTENT_TYPE BODY [HEADER]
 run() {
   local label=$1 method=$2 path=$3 ctype=$4 body=$5 header=${6:-"X-Bench: 1"} c t line cpu0 cpu1
@@ -82,24 +121,61 @@ run() {
     cpu0=$(cpu_ticks)
     line=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "$header" -s "$HERE/wrk.lua" "$BASE$path" | grep '^RESULT')
     cpu1=$(cpu_ticks)
-    eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/r_/')"
-    local cpr; cpr=$(awk -v d=$((cpu1 - cpu0)) -v n="$r_requests" -v tck="$TCK" 'BEGIN { printf "%.3f", n ? d * 1000 / tck / n : 0 }')
-    printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$cpr" "$(rss_mib)" "$r_non2xx" >> "$OUT"
+    report "$label" "$c" "$line" $((cpu1 - cpu0))
   done
 }
+
+# run_flow LABEL MODE: the code flow (login) or the refresh grant (refresh), driven by FlowLoad.java. It does
+# its own set-up, warm-up and sanity check, and reads the server's /proc stat at the edges of its measured
+# window (so its JVM start and set-up sign-ins are not charged to the server).
+run_flow() {
+  local label=$1 mode=$2 c line
+  for c in $CONCURRENCY; do
+    line=$("$JAVA_HOME/bin/java" "$HERE/FlowLoad.java" mode="$mode" base="$BASE" concurrency="$c" warmup="$WARMUP" \
+        duration="$DURATION" client=bench-web secret=bench-secret user=bench-user password="$USER_PASSWORD" \
+        redirect_uri="$WEB_REDIRECT" scope=openid cpu_stat="/proc/$JPID/stat" | grep '^RESULT') \
+      || { echo "bench: $label: FlowLoad failed" >&2; return 1; }
+    report "$label" "$c" "$line" "$(echo "$line" | sed -n 's/.*cpu_ticks=\([0-9-]*\).*/\1/p')"
+  done
+}
+
+# json FIELD...: a JSON object of alternating keys and values (values here never need escaping)
+json() { local s= sep=; while [ $# -gt 1 ]; do s="$s$sep\"$1\":\"$2\""; sep=,; shift 2; done; printf '{%s}' "$s"; }
 
 FORM=application/x-www-form-urlencoded
 for s in $SCENARIOS; do
   case $s in
     rs256|es256|eddsa|opaque)
       run "$s" POST /oauth2/token $FORM "grant_type=client_credentials" "Authorization: Basic $(basic "bench-$s" bench-secret)" ;;
+    std-same)
+      run std-same POST /oauth2/token $FORM "grant_type=client_credentials" "Authorization: Basic $(basic bench-same bench-secret)" ;;
+    app-key)
+      run app-key POST /oauth/token/get application/json "$(json app_id bench-same app_key bench-secret)" ;;
+    json-cc)
+      run json-cc POST /v1/api/oauth/token application/json \
+        "$(json grant_type client_credentials scope api client_id bench-same client_secret bench-secret)" ;;
+    product)
+      TOKEN=$(curl -s -H "Authorization: Basic $(basic bench-api bench-secret)" -d grant_type=client_credentials \
+        "$BASE/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+      [ -n "$TOKEN" ] || { echo "bench: product: no token for bench-api" >&2; exit 1; }
+      run product GET "/product/get?id=1" "" "" "Authorization: Bearer $TOKEN" ;;
     discovery)
       run discovery GET /.well-known/openid-configuration "" "" ;;
+    login|refresh)
+      run_flow "$s" "$s" ;;
     *)
       handled=
       for f in "$HERE"/scenarios.d/*.sh; do [ -e "$f" ] && . "$f" run "$s" && handled=1 && break; done
       [ -n "$handled" ] || { echo "bench: unknown scenario $s" >&2; exit 2; } ;;
   esac
+done
+for c in $CONCURRENCY; do
+  std=${CPR["std-same $c"]:-}; [ -n "$std" ] || continue
+  parts=
+  for d in app-key json-cc; do
+    v=${CPR["$d $c"]:-}; [ -n "$v" ] || continue
+    parts="$parts${parts:+, }$d $(awk -v d="$v" -v s="$std" 'BEGIN { if (s > 0) printf "%+.1f %%", (d / s - 1) * 100; else printf "n/a" }')"
+  done
+  [ -n "$parts" ] && echo "# dialect overhead: $parts CPU per token vs standard (std-same $std ms) at c=$c"
 done
 echo "# RSS at end: $(rss_mib) MiB   results: $OUT"

@@ -122,10 +122,11 @@ public final class Gatehouse implements AutoCloseable {
                                     Router router, HttpServer server, Metrics metrics) {
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
         var audit = AuditLogger.toLog(clock);
-        var authenticator = new ClientAuthenticator(clients, new SecretHasher(), clock, random, audit);
+        var hasher = new SecretHasher();   // one instance: it bounds concurrent Argon2id work for the whole process
+        var authenticator = new ClientAuthenticator(clients, hasher, clock, random, audit);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, metrics, audit, clock,
-                random);
+        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, hasher, metrics, audit,
+                clock, random);
         var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
                 oidc.refreshGrant());
 
@@ -139,8 +140,8 @@ public final class Gatehouse implements AutoCloseable {
             router.get(ProductEndpoint.GET_PATH, products::get);
         }
         if (config.demo()) {
-            List<String> added = new DemoSetup(new ClientAdmin(clients, new SecretHasher(), clock, random),
-                    new UserAdmin(new JdbcUserStore(db.dataSource()), new SecretHasher(), clock, random)).ensure();
+            List<String> added = new DemoSetup(new ClientAdmin(clients, hasher, clock, random),
+                    new UserAdmin(new JdbcUserStore(db.dataSource()), hasher, clock, random)).ensure();
             LOG.info("demo: {}", added.isEmpty() ? "demo clients already registered" : "registered " + added);
         }
         var discovery = new DiscoveryEndpoint(metadata(issuer, config));

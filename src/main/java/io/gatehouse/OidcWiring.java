@@ -47,12 +47,11 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
     static final String LOGOUT = LogoutEndpoint.PATH;
 
     static OidcWiring create(Database db, String issuer, ClientRepository clients, TokenStore tokens, SigningKeys keys,
-                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, Metrics metrics, AuditLog audit,
-                             Clock clock, SecureRandom random) {
+                             TokenIssuer issuerSvc, ClientAuthenticator authenticator, SecretHasher hasher,
+                             Metrics metrics, AuditLog audit, Clock clock, SecureRandom random) {
         var users = new JdbcUserStore(db.dataSource());
         var codes = new JdbcCodeStore(db.dataSource());
-        var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), new SecretHasher(), clock, random,
-                audit);
+        var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), hasher, clock, random, audit);
         var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clock);
         var browser = new Browser(issuer);
