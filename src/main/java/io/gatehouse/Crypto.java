@@ -3,10 +3,31 @@ package io.gatehouse;
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 
 import java.security.Security;
+import java.util.concurrent.CompletableFuture;
 
-/** Installs the Amazon Corretto Crypto Provider first when it loads on this platform. */
+/**
+ * Installs the Amazon Corretto Crypto Provider first when it loads on this platform. Loading it (native
+ * library, self-tests) takes a few hundred ms, so `serve` starts it on a background thread as its very first
+ * step and waits for it only just before the signing keys are loaded.
+ */
 final class Crypto {
+    private static volatile CompletableFuture<String> installing;
+
     private Crypto() {
+    }
+
+    /** Starts {@link #install()} in the background (once). */
+    static synchronized void startInstall() {
+        if (installing == null) {
+            installing = CompletableFuture.supplyAsync(Crypto::install,
+                    r -> Thread.ofPlatform().daemon().name("crypto-provider").start(r));
+        }
+    }
+
+    /** Waits for a background install if one was started; @return its description, or empty when none was */
+    static java.util.Optional<String> awaitInstall() {
+        CompletableFuture<String> f = installing;
+        return f == null ? java.util.Optional.empty() : java.util.Optional.of(f.join());
     }
 
     /** @return a description of the provider in use, for the start-up log */

@@ -85,8 +85,10 @@ public final class Gatehouse implements AutoCloseable {
             long t0 = System.nanoTime();
             db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
                     config.dbPoolSize());
+            Crypto.awaitInstall();  // keys must be generated and loaded under the provider that will use them
             var keys = new SigningKeys(new JdbcKeyStore(db.dataSource()), clock);
             keys.ensure(List.of(SigningAlg.values()));
+            Thread.ofPlatform().daemon().name("warm-up").start(keys::warmUp);
             LOG.debug("database and keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
             tokens = new JdbcTokenStore(db.dataSource());
             HttpServer server = join(binding);

@@ -29,14 +29,19 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        boolean serve = args.length > 0 && args[0].equals("serve");
+        if (serve) Crypto.startInstall();  // overlaps with everything below
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        int code = new CommandLine(new Main())
+        // `serve` parses with its own command only: building the whole command tree (client, user, their option
+        // groups) by reflection costs about half a second of start-up.
+        CommandLine cli = serve ? new CommandLine(new Serve()).setCommandName("gatehouse serve") : new CommandLine(new Main());
+        int code = cli
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     cmd.getErr().println("gatehouse: " + DbOptions.redact(String.valueOf(ex.getMessage())));
                     return 1;
                 })
-                .execute(args);
+                .execute(serve ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
         if (code != 0 || !Serve.running) System.exit(code);
     }
 
@@ -74,7 +79,7 @@ public final class Main implements Runnable {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
             }
-            String provider = Crypto.install();
+            Crypto.startInstall();  // normally started first thing in main; awaited before the keys load
             if (cfg.dbUrl().isEmpty()) {
                 String problem = DbOptions.checkDataDir(cfg.dataDir());
                 if (problem != null) {
@@ -96,7 +101,7 @@ public final class Main implements Runnable {
                 gh.close();
                 stopped.countDown();
             }, "gatehouse-shutdown"));
-            LOG.info("crypto provider: {}", provider);
+            LOG.info("crypto provider: {}", Crypto.awaitInstall().orElseThrow());
             LOG.info("database: {}", cfg.dbUrl().isPresent() ? "external (" + DbOptions.redact(cfg.jdbcUrl()) + ")"
                     : "embedded H2 in " + cfg.dataDir().toAbsolutePath().normalize());
             LOG.info("Gatehouse ready at {} (issuer {}) in {} ms", "http://" + Gatehouse.hostForUrl(cfg.host()) + ":" + gh.port(),

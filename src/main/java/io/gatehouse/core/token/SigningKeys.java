@@ -87,6 +87,24 @@ public final class SigningKeys {
         return Optional.ofNullable(k);
     }
 
+    /**
+     * Signs and verifies a throw-away payload with every key, so that the first real request does not pay for
+     * loading and initialising the signing code (start-up runs this on a background thread).
+     */
+    public void warmUp() {
+        for (Key k : all()) {
+            try {
+                com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(
+                        new com.nimbusds.jose.JWSHeader.Builder(k.jwsAlgorithm()).keyID(k.kid()).build(),
+                        new com.nimbusds.jose.Payload(Map.of("warm", "up")));
+                jws.sign(k.signer());
+                com.nimbusds.jose.JWSObject.parse(jws.serialize()).verify(k.verifier());
+            } catch (JOSEException | ParseException e) {
+                throw new IllegalStateException("key " + k.kid() + " cannot sign", e);
+            }
+        }
+    }
+
     /** RFC 7517 JWK Set with public keys only. */
     public String publicJwksJson() {
         return publicJwks;

@@ -1,0 +1,32 @@
+# Sourced by ./gatehouse after a build: a short training run of `serve` that writes the JDK's ahead-of-time
+# cache (JEP 483/514/515: loaded and linked classes plus method profiles) to $BUILD/gatehouse-serve.aot, which
+# later starts use with -XX:AOTCache. Takes ~10 s once per build; on any failure the cache is simply absent
+# and the server starts without it. Needs curl.
+aot_train() {
+  local out=$1 jar=$2; shift 2
+  command -v curl >/dev/null || return 0
+  local tmp; tmp=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-aot.XXXXXX") || return 0
+  rm -f "$out" "$out.config"
+  "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -jar "$jar" client add aot-train --secret aot-train-secret \
+      --data "$tmp/data" >/dev/null 2>&1 || { rm -rf "$tmp"; return 0; }
+  "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$out" -Xlog:aot=off -Xlog:cds=off -jar "$jar" serve --port 0 \
+      --data "$tmp/data" > "$tmp/log" 2>&1 &
+  local pid=$! url="" i
+  for i in $(seq 1 300); do
+    url=$(sed -n 's/.*Gatehouse ready at \(http:[^ ]*\).*/\1/p' "$tmp/log" | head -n1)
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -n "$url" ]; then
+    for i in $(seq 1 40); do
+      curl -s -o /dev/null -u aot-train:aot-train-secret -d grant_type=client_credentials "$url/oauth2/token"
+      curl -s -o /dev/null -u aot-train:wrong -d grant_type=client_credentials "$url/oauth2/token"
+      curl -s -o /dev/null "$url/.well-known/openid-configuration"
+      curl -s -o /dev/null "$url/jwks"
+    done
+  fi
+  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+  rm -rf "$tmp"
+  return 0
+}
