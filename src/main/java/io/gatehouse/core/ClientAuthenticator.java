@@ -60,6 +60,8 @@ public final class ClientAuthenticator {
         random.nextBytes(key);
         this.macKey = new SecretKeySpec(key, "HmacSHA256");
         this.random = random;
+        // On top of SecretHasher's process-wide bound: client authentication may use at most half the cores,
+        // so a flood of wrong client secrets cannot take every hashing slot away from user sign-ins.
         this.hashPermits = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
     }
 

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 
 /**
  * User sign-in and browser sessions. An unknown user and a wrong password cost the same Argon2id work and
@@ -41,8 +40,7 @@ public final class LoginService {
     private final AuditLog audit;
     private final FailureThrottle byUser;
     private final FailureThrottle byAddress;
-    private final String dummyHash;
-    private final Semaphore hashPermits;
+    private volatile String dummyHash;
 
     public LoginService(UserStore users, SessionStore sessions, SecretHasher hasher, Clock clock, SecureRandom random) {
         this(users, sessions, hasher, clock, random, AuditLog.none());
@@ -58,8 +56,6 @@ public final class LoginService {
         this.random = random;
         this.byUser = new FailureThrottle(clock);
         this.byAddress = new FailureThrottle(clock);
-        this.dummyHash = hasher.hash("gatehouse-dummy-" + random.nextLong());
-        this.hashPermits = new Semaphore(Math.max(2, Runtime.getRuntime().availableProcessors()), true);
     }
 
     /** Whether the failure throttle slows down the next attempt for this username or this address. */
@@ -79,7 +75,7 @@ public final class LoginService {
         // Implausible input (over-long password, malformed username) is checked against the dummy hash with a
         // bounded prefix: the same Argon2id work and the same answer as a wrong password.
         String candidate = password.length() <= MAX_PASSWORD_LENGTH ? password : password.substring(0, MAX_PASSWORD_LENGTH);
-        boolean ok = verify(candidate, user.map(User::passwordHash).orElse(dummyHash)) && user.isPresent() && plausible;
+        boolean ok = verify(candidate, user.map(User::passwordHash).orElseGet(this::dummyHash)) && user.isPresent() && plausible;
         if (ok) {
             byUser.recordSuccess(userKey);
             audit.loginSucceeded(username, user.get().id(), address);
@@ -127,12 +123,18 @@ public final class LoginService {
         return Tokens.hash("csrf\u0000" + cookieValue);
     }
 
+    /** Concurrency is bounded by the shared {@link SecretHasher}. */
     private boolean verify(String password, String hash) {
-        hashPermits.acquireUninterruptibly();
-        try {
-            return hasher.verify(password, hash);
-        } finally {
-            hashPermits.release();
+        return hasher.verify(password, hash);
+    }
+
+    /** The hash unknown users are checked against (same work as a wrong password); made on first need. */
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = hasher.hash("gatehouse-dummy-" + random.nextLong());
+            dummyHash = h;
         }
+        return h;
     }
 }
