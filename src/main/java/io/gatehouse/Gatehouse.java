@@ -48,17 +48,15 @@ public final class Gatehouse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
 
     private final Database db;
-    private final JdbcTokenStore tokens;
     private final HttpServer server;
     private final String issuer;
     private final PurgeScheduler purge;  // null when disabled
     private final Metrics metrics;
 
-    private Gatehouse(Database db, JdbcTokenStore tokens, HttpServer server, String issuer, PurgeScheduler purge,
+    private Gatehouse(Database db, HttpServer server, String issuer, PurgeScheduler purge,
                       Metrics metrics) {
         this.metrics = metrics;
         this.db = db;
-        this.tokens = tokens;
         this.server = server;
         this.issuer = issuer;
         this.purge = purge;
@@ -80,23 +78,21 @@ public final class Gatehouse implements AutoCloseable {
                         r -> Thread.ofPlatform().daemon().name("gatehouse-metrics-init").start(r))
                 : CompletableFuture.completedFuture(Metrics.disabled());
         Database db = null;
-        JdbcTokenStore tokens = null;
         try {
             long t0 = System.nanoTime();
-            db = Database.open(config.jdbcUrl(), config.dbUser().orElse(null), config.dbPassword().orElse(null),
-                    config.dbPoolSize());
+            db = Database.open(config.database(), Database.Role.SERVER);
             Crypto.awaitInstall();  // keys must be generated and loaded under the provider that will use them
-            var keys = new SigningKeys(new JdbcKeyStore(db.dataSource()), clock);
+            var keys = new SigningKeys(new JdbcKeyStore(db), clock);
             keys.ensure(List.of(SigningAlg.values()));
             Thread.ofPlatform().daemon().name("warm-up").start(keys::warmUp);
             LOG.debug("database and keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
-            tokens = new JdbcTokenStore(db.dataSource());
+            JdbcTokenStore tokens = new JdbcTokenStore(db);
             HttpServer server = join(binding);
             try {
                 long tm = System.nanoTime();
                 Metrics m = join(metrics);
                 LOG.debug("waited {} ms for metrics", (System.nanoTime() - tm) / 1_000_000);
-                return routes(config, db, clock, keys, new JdbcClientRepository(db.dataSource()), tokens,
+                return routes(config, db, clock, keys, new JdbcClientRepository(db), tokens,
                         new SecureRandom(), router, server, m);
             } catch (RuntimeException e) {
                 server.close();
@@ -104,7 +100,6 @@ public final class Gatehouse implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             binding.thenAccept(HttpServer::close);  // if it bound after all
-            if (tokens != null) tokens.close();
             if (db != null) db.close();
             throw e;
         }
@@ -143,7 +138,7 @@ public final class Gatehouse implements AutoCloseable {
         }
         if (config.demo()) {
             List<String> added = new DemoSetup(new ClientAdmin(clients, hasher, clock, random),
-                    new UserAdmin(new JdbcUserStore(db.dataSource()), hasher, clock, random)).ensure();
+                    new UserAdmin(new JdbcUserStore(db), hasher, clock, random)).ensure();
             LOG.info("demo: {}", added.isEmpty() ? "demo clients already registered" : "registered " + added);
         }
         var discovery = new DiscoveryEndpoint(metadata(issuer, config));
@@ -158,9 +153,8 @@ public final class Gatehouse implements AutoCloseable {
         }
         if (config.resourceApi()) LOG.info("resource API at GET {} and GET {}", ProductEndpoint.LIST_PATH, ProductEndpoint.GET_PATH);
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
-        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db.dataSource()),
-                new JdbcSessionStore(db.dataSource()), clock);
-        return new Gatehouse(db, tokens, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
+        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), clock);
+        return new Gatehouse(db, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
                 metrics);
     }
 
@@ -216,12 +210,16 @@ public final class Gatehouse implements AutoCloseable {
         return issuer;
     }
 
+    /** The database in use, as the start-up log names it. */
+    public String database() {
+        return db.description();
+    }
+
     @Override
     public void close() {
         if (purge != null) purge.close();
         server.close();
         metrics.close();
-        tokens.close();
         db.close();
     }
 }

@@ -1,10 +1,12 @@
 package io.gatehouse;
 
+import io.gatehouse.admin.BackupCommands;
 import io.gatehouse.admin.ClientCommands;
-import io.gatehouse.admin.DbOptions;
 import io.gatehouse.admin.UserCommands;
 import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.ServerConfig;
+import io.gatehouse.store.jdbc.DataDirectory;
+import io.gatehouse.store.jdbc.DatabaseSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -21,7 +23,8 @@ import java.util.concurrent.CountDownLatch;
 /** The CLI: `serve` runs the server; `client ...` manages clients in the same database. */
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: an OAuth 2.0 / OpenID Connect authorization server.",
-        subcommands = {Main.Serve.class, ClientCommands.class, UserCommands.class})
+        subcommands = {Main.Serve.class, ClientCommands.class, UserCommands.class, BackupCommands.Backup.class,
+                BackupCommands.Restore.class})
 public final class Main implements Runnable {
     private static final long STARTED = System.nanoTime();
 
@@ -38,7 +41,7 @@ public final class Main implements Runnable {
         CommandLine cli = serve ? new CommandLine(new Serve()).setCommandName("gatehouse serve") : new CommandLine(new Main());
         int code = cli
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    cmd.getErr().println("gatehouse: " + DbOptions.redact(String.valueOf(ex.getMessage())));
+                    cmd.getErr().println("gatehouse: " + DatabaseSettings.redact(String.valueOf(ex.getMessage())));
                     return 1;
                 })
                 .execute(serve ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
@@ -61,8 +64,11 @@ public final class Main implements Runnable {
         Integer port;
         @Option(names = "--data", description = "Data directory for the embedded database (default ./data; env GATEHOUSE_DATA).")
         Path data;
-        @Option(names = "--db-url", description = "JDBC URL instead of the embedded file (jdbc:postgresql://...; env GATEHOUSE_DB_URL).")
+        @Option(names = "--db-url", description = "PostgreSQL JDBC URL instead of the embedded database (jdbc:postgresql://...; env GATEHOUSE_DB_URL).")
         String dbUrl;
+        @Option(names = "--allow-insecure-permissions",
+                description = "Start even when other users can read the data directory (a warning instead of a refusal).")
+        Boolean allowInsecurePermissions;
         @Option(names = "--issuer", description = "Issuer URL (default http://HOST:PORT; env GATEHOUSE_ISSUER).")
         String issuer;
         @Option(names = "--config", description = "JSON config file (env GATEHOUSE_CONFIG); see docs/configuration.md.")
@@ -74,22 +80,19 @@ public final class Main implements Runnable {
         public Integer call() {
             ServerConfig cfg;
             try {
-                cfg = ConfigLoader.load(new ConfigLoader.Flags(host, port, data, dbUrl, issuer, config, demo), System.getenv());
+                cfg = ConfigLoader.load(new ConfigLoader.Flags(host, port, data, dbUrl, issuer, config, demo,
+                        allowInsecurePermissions), System.getenv());
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
             }
             Crypto.startInstall();  // normally started first thing in main; awaited before the keys load
-            if (cfg.dbUrl().isEmpty()) {
-                String problem = DbOptions.checkDataDir(cfg.dataDir());
-                if (problem != null) {
-                    System.err.println("gatehouse: " + problem);
-                    return 2;
-                }
-            }
             Gatehouse gh;
             try {
                 gh = Gatehouse.start(cfg, Clock.systemUTC());
+            } catch (DataDirectory.Refused e) {
+                System.err.println("gatehouse: " + e.getMessage());
+                return 2;
             } catch (RuntimeException e) {
                 System.err.println("gatehouse: cannot start: " + describe(e, cfg));
                 return 1;
@@ -102,8 +105,7 @@ public final class Main implements Runnable {
                 stopped.countDown();
             }, "gatehouse-shutdown"));
             LOG.info("crypto provider: {}", Crypto.awaitInstall().orElseThrow());
-            LOG.info("database: {}", cfg.dbUrl().isPresent() ? "external (" + DbOptions.redact(cfg.jdbcUrl()) + ")"
-                    : "embedded H2 in " + cfg.dataDir().toAbsolutePath().normalize());
+            LOG.info("database: {}", gh.database());
             LOG.info("Gatehouse ready at {} (issuer {}) in {} ms", "http://" + Gatehouse.hostForUrl(cfg.host()) + ":" + gh.port(),
                     gh.issuer(), (System.nanoTime() - STARTED) / 1_000_000);
             try {
@@ -124,7 +126,7 @@ public final class Main implements Runnable {
             for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
                 if (t.getMessage() != null) m = t.getMessage();
             }
-            return m == null ? e.getClass().getSimpleName() : DbOptions.redact(m);
+            return m == null ? e.getClass().getSimpleName() : DatabaseSettings.redact(m);
         }
     }
 }

@@ -49,13 +49,13 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
     static OidcWiring create(Database db, String issuer, ClientRepository clients, TokenStore tokens, SigningKeys keys,
                              TokenIssuer issuerSvc, ClientAuthenticator authenticator, SecretHasher hasher,
                              Metrics metrics, AuditLog audit, Clock clock, SecureRandom random) {
-        var users = new JdbcUserStore(db.dataSource());
-        var codes = new JdbcCodeStore(db.dataSource());
-        var logins = new LoginService(users, new JdbcSessionStore(db.dataSource()), hasher, clock, random, audit);
+        var users = new JdbcUserStore(db);
+        var codes = new JdbcCodeStore(db);
+        var logins = new LoginService(users, new JdbcSessionStore(db), hasher, clock, random, audit);
         var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clock);
         var browser = new Browser(issuer);
-        var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db.dataSource(), clock), logins, issuer,
+        var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db, clock), logins, issuer,
                 clock, random);
         return new OidcWiring(new AuthorizationCodeGrant(codes, users, userTokens, clock),
                 new RefreshTokenGrant(tokens, codes, codes, users, userTokens, clock), validator,

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** The running server purges expired rows on its own schedule (purge-interval-seconds). */
 class PurgeWiringTest {
     static int tokenRows(TestServer server) {
-        try (Connection c = server.db.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = server.db.reads().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from tokens")) {
             rs.next();
             return rs.getInt(1);

@@ -29,7 +29,7 @@ class ServeCommandTest {
 
     static Process serve(String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.gatehouse.Main", "serve"));
+                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.gatehouse.Main", "serve"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
@@ -91,7 +91,7 @@ class ServeCommandTest {
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(2, p.exitValue(), out);
-        assertTrue(out.contains("data directory " + file + " cannot be created"), out);
+        assertTrue(out.contains("data directory " + file + " is not a writable directory"), out);
     }
 
     @Test

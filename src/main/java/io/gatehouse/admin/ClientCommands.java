@@ -37,7 +37,7 @@ public final class ClientCommands implements Runnable {
 
         Integer with(Function<ClientAdmin, Integer> action) {
             try (Database d = db.open()) {
-                return action.apply(new ClientAdmin(new JdbcClientRepository(d.dataSource()), new SecretHasher(),
+                return action.apply(new ClientAdmin(new JdbcClientRepository(d), new SecretHasher(),
                         Clock.systemUTC(), new SecureRandom()));
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());

@@ -3,50 +3,40 @@ package io.gatehouse.admin;
 import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.store.jdbc.Database;
+import io.gatehouse.store.jdbc.DatabaseSettings;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The database options every admin command shares; the same resolution as `serve`. */
 public final class DbOptions {
     @Option(names = "--data", description = "Data directory of the embedded database (default ./data; env GATEHOUSE_DATA).")
     Path data;
-    @Option(names = "--db-url", description = "JDBC URL instead of the embedded file (env GATEHOUSE_DB_URL).")
+    @Option(names = "--db-url", description = "PostgreSQL JDBC URL instead of the embedded database (env GATEHOUSE_DB_URL).")
     String dbUrl;
     @Option(names = "--config", description = "JSON config file (env GATEHOUSE_CONFIG).")
     Path config;
+    @Option(names = "--allow-insecure-permissions",
+            description = "Use the data directory even when other users can read it (a warning instead of a refusal).")
+    Boolean allowInsecurePermissions;
 
     public ServerConfig config() {
-        return ConfigLoader.load(new ConfigLoader.Flags(null, null, data, dbUrl, null, config, null), System.getenv());
+        return ConfigLoader.load(new ConfigLoader.Flags(null, null, data, dbUrl, null, config, null, allowInsecurePermissions),
+                System.getenv());
     }
 
-    /** Opens (and migrates) the database; works while the server runs (H2 AUTO_SERVER). */
+    /** The database settings, for commands that work on the files themselves (backup, restore). */
+    public DatabaseSettings settings() {
+        return config().database();
+    }
+
+    /**
+     * Opens (and migrates) the database with a small pool. Works while the server runs: on the embedded database
+     * through SQLite's file locking, on PostgreSQL like another node.
+     */
     public Database open() {
-        ServerConfig cfg = config();
-        if (cfg.dbUrl().isEmpty()) {
-            String problem = checkDataDir(cfg.dataDir());
-            if (problem != null) throw new IllegalArgumentException(problem);
-        }
-        return Database.open(cfg.jdbcUrl(), cfg.dbUser().orElse(null), cfg.dbPassword().orElse(null), 2);
-    }
-
-    /** @return a message when the data directory cannot be created or written, else null */
-    public static String checkDataDir(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException | SecurityException e) {
-            return "data directory " + dir + " cannot be created (" + e.getClass().getSimpleName() + ")";
-        }
-        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-            return "data directory " + dir + " is not a writable directory";
-        }
-        return null;
-    }
-
-    /** Removes a password from a JDBC URL before it is shown. */
-    public static String redact(String s) {
-        return s.replaceAll("(?i)(password=)[^&;\\s]*", "$1***");
+        DatabaseSettings s = settings();
+        return Database.open(new DatabaseSettings(s.url(), s.user(), s.password(), 2, s.dataDir(), s.durability(),
+                s.allowInsecurePermissions()), Database.Role.CLI);
     }
 }

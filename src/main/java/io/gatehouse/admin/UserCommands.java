@@ -36,7 +36,7 @@ public final class UserCommands implements Runnable {
 
         Integer with(Function<UserAdmin, Integer> action) {
             try (Database d = db.open()) {
-                return action.apply(new UserAdmin(new JdbcUserStore(d.dataSource()), new SecretHasher(), Clock.systemUTC(),
+                return action.apply(new UserAdmin(new JdbcUserStore(d), new SecretHasher(), Clock.systemUTC(),
                         new SecureRandom()));
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());

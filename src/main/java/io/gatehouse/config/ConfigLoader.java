@@ -2,6 +2,8 @@ package io.gatehouse.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.http.Json;
+import io.gatehouse.store.jdbc.DatabaseSettings;
+import io.gatehouse.store.jdbc.Durability;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +22,16 @@ import java.util.Set;
  */
 public final class ConfigLoader {
     /** Values given on the command line (null when not given). */
-    public record Flags(String host, Integer port, Path data, String dbUrl, String issuer, Path config, Boolean demo) {
+    public record Flags(String host, Integer port, Path data, String dbUrl, String issuer, Path config, Boolean demo,
+                        Boolean allowInsecurePermissions) {
+        public Flags(String host, Integer port, Path data, String dbUrl, String issuer, Path config, Boolean demo) {
+            this(host, port, data, dbUrl, issuer, config, demo, null);
+        }
     }
 
     static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
-            "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics");
+            "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics", "durability",
+            "allow-insecure-permissions");
 
     private ConfigLoader() {
     }
@@ -54,7 +61,12 @@ public final class ConfigLoader {
         if (purge < 0) throw new IllegalArgumentException("purge-interval-seconds must be 0 (off) or more");
         boolean metrics = parseBoolean("metrics", pick(null, env.get("GATEHOUSE_METRICS"), text(file, "metrics"), "true"));
         List<Mount> mounts = file != null && file.has("mounts") ? mounts(file.get("mounts")) : ServerConfig.defaultMounts();
-        return new ServerConfig(host, port, data, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo, maxBody, pool,
+        Durability durability = Durability.parse(pick(null, env.get("GATEHOUSE_DURABILITY"), text(file, "durability"), "full"));
+        boolean insecure = Boolean.TRUE.equals(flags.allowInsecurePermissions()) || parseBoolean("allow-insecure-permissions",
+                pick(null, env.get("GATEHOUSE_ALLOW_INSECURE_PERMISSIONS"), text(file, "allow-insecure-permissions"), "false"));
+        if (pool < 1) throw new IllegalArgumentException("db-pool-size must be at least 1");
+        var database = new DatabaseSettings(dbUrl, dbUser, dbPassword, pool, data, durability, insecure);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
                 java.time.Duration.ofSeconds(purge), metrics);
     }
 

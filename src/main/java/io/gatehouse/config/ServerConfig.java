@@ -1,5 +1,7 @@
 package io.gatehouse.config;
 
+import io.gatehouse.store.jdbc.DatabaseSettings;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -8,7 +10,7 @@ import java.util.Optional;
 /**
  * Everything `serve` needs, after defaults, config file, environment and flags were merged.
  *
- * @param dbUrl       a JDBC URL instead of the embedded H2 file in {@code dataDir}
+ * @param database    which database (embedded SQLite in a data directory, or PostgreSQL) and how
  * @param issuer      the issuer identifier, the base of every advertised URL; empty means http://HOST:PORT
  *                    with the port actually bound
  * @param mounts      token endpoint mounts (path, dialect, options)
@@ -17,10 +19,8 @@ import java.util.Optional;
  * @param purgeInterval how often expired rows are deleted; zero disables purging
  * @param metrics     whether {@code GET /metrics} (Prometheus text format) is served
  */
-public record ServerConfig(String host, int port, Path dataDir, Optional<String> dbUrl, Optional<String> dbUser,
-                           Optional<String> dbPassword, Optional<String> issuer, List<Mount> mounts, boolean resourceApi,
-                           boolean demo, int maxBodyBytes, int dbPoolSize, Duration purgeInterval,
-                           boolean metrics) {
+public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
+                           boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -35,7 +35,6 @@ public record ServerConfig(String host, int port, Path dataDir, Optional<String>
         });
         mounts = List.copyOf(mounts);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1024 bytes");
-        if (dbPoolSize < 1) throw new IllegalArgumentException("db pool size must be at least 1");
         if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
     }
 
@@ -52,49 +51,39 @@ public record ServerConfig(String host, int port, Path dataDir, Optional<String>
     }
 
     public ServerConfig withResourceApi(boolean on) {
-        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, on, demo,
-                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
+        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics);
     }
 
     public ServerConfig withDemo(boolean on) {
-        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, on,
-                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
-        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo,
-                maxBodyBytes, dbPoolSize, interval, metrics);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics);
     }
 
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, mounts, resourceApi, demo,
-                maxBodyBytes, dbPoolSize, purgeInterval, on);
-    }
-
-    /** The JDBC URL in effect. */
-    public String jdbcUrl() {
-        return dbUrl.orElseGet(() -> io.gatehouse.store.jdbc.Database.embeddedUrl(dataDir));
-    }
-
-    /** A config for tests: port 0, a given data dir, defaults elsewhere. */
-    public static ServerConfig forTest(Path dataDir) {
-        return new ServerConfig(DEFAULT_HOST, 0, dataDir, Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), defaultMounts(), true, false, DEFAULT_MAX_BODY, 8, DEFAULT_PURGE_INTERVAL, true);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
-        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, Optional.of(newIssuer), mounts, resourceApi, demo,
-                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
+        return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
+                purgeInterval, metrics);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
-        return new ServerConfig(host, port, dataDir, dbUrl, dbUser, dbPassword, issuer, newMounts, resourceApi, demo,
-                maxBodyBytes, dbPoolSize, purgeInterval, metrics);
+        return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
+                metrics);
     }
 
-    public ServerConfig withDbUrl(String url) {
-        return new ServerConfig(host, port, dataDir, Optional.ofNullable(url), dbUser, dbPassword, issuer, mounts,
-                resourceApi, demo, maxBodyBytes, dbPoolSize, purgeInterval, metrics);
+    public ServerConfig withDatabase(DatabaseSettings db) {
+        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics);
+    }
+
+    /** A config for tests: port 0, the embedded database in {@code dataDir}, defaults elsewhere. */
+    public static ServerConfig forTest(Path dataDir) {
+        return new ServerConfig(DEFAULT_HOST, 0, DatabaseSettings.embedded(dataDir), Optional.empty(), defaultMounts(),
+                true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true);
     }
 
     @Override

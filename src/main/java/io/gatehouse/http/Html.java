@@ -74,6 +74,12 @@ public final class Html {
                 + "<p class=\"foot\">You can close this page and start again from the application.</p>");
     }
 
+    /** 503 page for a browser while the database is unavailable (see {@link io.gatehouse.http.Unavailable}). */
+    public static WebResponse unavailable(long retryAfterSeconds) {
+        return error(503, "Temporarily unavailable", "The sign-in service is temporarily unavailable. Please try again in a moment.")
+                .with("Retry-After", Long.toString(retryAfterSeconds));
+    }
+
     /** The headers every browser-facing answer carries (pages and redirects). */
     public static WebResponse secure(WebResponse r) {
         return r.with("Content-Security-Policy", CSP).with("X-Frame-Options", "DENY")

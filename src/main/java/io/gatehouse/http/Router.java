@@ -1,5 +1,7 @@
 package io.gatehouse.http;
 
+import io.gatehouse.core.port.StoreUnavailableException;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -54,7 +56,12 @@ public final class Router {
             }
             return error(405, "invalid_request", "Method not allowed").with("Allow", String.join(", ", byMethod.keySet()));
         }
-        return e.handle(req);
+        try {
+            return e.handle(req);
+        } catch (StoreUnavailableException u) {
+            Unavailable.log(u);
+            return e.unavailable(u.retryAfterSeconds());
+        }
     }
 
     static WebResponse error(int status, String code, String description) {

@@ -54,8 +54,8 @@ class ClientCliTest {
         assertTrue(show.out().contains("access_token_ttl:     600"));
         assertTrue(show.out().contains("tenant=acme"));
 
-        try (var db = io.gatehouse.store.jdbc.Database.open(io.gatehouse.store.jdbc.Database.embeddedUrl(data), null, null, 2);
-             var c = db.dataSource().getConnection();
+        try (var db = io.gatehouse.store.jdbc.Database.open(io.gatehouse.store.jdbc.DatabaseSettings.embedded(data), io.gatehouse.store.jdbc.Database.Role.CLI);
+             var c = db.reads().getConnection();
              var rs = c.createStatement().executeQuery("select secret_hash from clients where client_id = 'svc'")) {
             assertTrue(rs.next());
             assertTrue(rs.getString(1).startsWith("$argon2id$"));

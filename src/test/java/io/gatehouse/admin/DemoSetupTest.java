@@ -69,7 +69,7 @@ class DemoSetupTest {
 
     @Test
     void demoWhenRunAgainThenExistingClientsKept() {
-        UserAdmin users = new UserAdmin(new io.gatehouse.store.jdbc.JdbcUserStore(server.db.dataSource()),
+        UserAdmin users = new UserAdmin(new io.gatehouse.store.jdbc.JdbcUserStore(server.db),
                 new io.gatehouse.core.SecretHasher(), java.time.Clock.systemUTC(), new java.security.SecureRandom());
         assertEquals(List.of(), new DemoSetup(server.clients, users).ensure());
         assertEquals("Demo User", users.find(DemoSetup.USER).name().orElseThrow());

@@ -52,7 +52,7 @@ public final class OidcFlow {
 
     /** Users with cheap Argon2 parameters (the hash keeps its parameters, so verification is cheap too). */
     public static UserAdmin users(TestServer server) {
-        return new UserAdmin(new JdbcUserStore(server.db.dataSource()), new SecretHasher(1024, 1), Clock.systemUTC(),
+        return new UserAdmin(new JdbcUserStore(server.db), new SecretHasher(1024, 1), Clock.systemUTC(),
                 new SecureRandom());
     }
 

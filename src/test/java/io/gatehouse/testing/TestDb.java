@@ -2,6 +2,8 @@ package io.gatehouse.testing;
 
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.store.jdbc.Database;
+import io.gatehouse.store.jdbc.DatabaseSettings;
+import io.gatehouse.store.jdbc.Durability;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
@@ -18,8 +20,8 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * A fresh, migrated database for one test class: in-memory H2, an H2 file opened with the production URL
- * ({@link Database#embeddedUrl}), or a new schema in the PostgreSQL that {@code ./run-tests} provides
+ * A fresh, migrated database for one test class: the embedded SQLite file in a new directory (opened as `serve`
+ * opens it, default durability), or a new schema in the PostgreSQL that {@code ./run-tests} provides
  * ({@code GATEHOUSE_TEST_PG_URL}, {@code GATEHOUSE_TEST_PG_USER}, {@code GATEHOUSE_TEST_PG_PASSWORD}). Without that
  * URL PostgreSQL tests are skipped, except on CI (env {@code CI}) when PostgreSQL server binaries are installed:
  * then a missing URL means the test setup is broken, and the test fails instead of passing silently.
@@ -27,16 +29,12 @@ import java.util.stream.Stream;
 public final class TestDb implements AutoCloseable {
     public static final String PG_URL_ENV = "GATEHOUSE_TEST_PG_URL";
 
-    public final String url;
-    public final Optional<String> user;
-    public final Optional<String> password;
+    public final DatabaseSettings settings;
     public final Database db;
     private final Runnable cleanup;
 
-    private TestDb(String url, Optional<String> user, Optional<String> password, Runnable cleanup) {
-        this.url = url;
-        this.user = user;
-        this.password = password;
+    private TestDb(DatabaseSettings settings, Runnable cleanup) {
+        this.settings = settings;
         this.cleanup = cleanup;
         try {
             this.db = open(4);
@@ -46,15 +44,10 @@ public final class TestDb implements AutoCloseable {
         }
     }
 
-    public static TestDb h2Mem() {
-        return new TestDb("jdbc:h2:mem:gh-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", Optional.empty(),
-                Optional.empty(), () -> { });
-    }
-
-    /** An H2 file in a new directory under target/, with the URL `serve` uses; deleted on close. */
-    public static TestDb h2File() {
-        Path dir = tempDir("h2file");
-        return new TestDb(Database.embeddedUrl(dir), Optional.empty(), Optional.empty(), () -> deleteTree(dir));
+    /** The embedded SQLite database in a new directory under target/; deleted on close. */
+    public static TestDb sqlite() {
+        Path dir = tempDir("sqlite");
+        return new TestDb(DatabaseSettings.embedded(dir), () -> deleteTree(dir));
     }
 
     /** A new schema in the test PostgreSQL, dropped on close; skips (or fails on CI) without one. */
@@ -72,7 +65,8 @@ public final class TestDb implements AutoCloseable {
         String schema = "t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         execute(base, user, password, "create schema " + schema);
         String url = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-        return new TestDb(url, user, password, () -> execute(base, user, password, "drop schema " + schema + " cascade"));
+        return new TestDb(new DatabaseSettings(Optional.of(url), user, password, 4, Path.of("target/unused"),
+                Durability.FULL, false), () -> execute(base, user, password, "drop schema " + schema + " cascade"));
     }
 
     public static boolean postgresInstalled() {
@@ -85,23 +79,28 @@ public final class TestDb implements AutoCloseable {
 
     /** Another pool on the same database (as a second node or the CLI would open it). */
     public Database open(int poolSize) {
-        return Database.open(url, user.orElse(null), password.orElse(null), poolSize);
+        return Database.open(new DatabaseSettings(settings.url(), settings.user(), settings.password(), poolSize,
+                settings.dataDir(), settings.durability(), false), Database.Role.CLI);
+    }
+
+    /** The JDBC URL of this database (PostgreSQL only). */
+    public String url() {
+        return settings.url().orElseThrow();
     }
 
     /** A test server config (port 0) pointing at this database. */
     public ServerConfig serverConfig() {
-        ServerConfig t = ServerConfig.forTest(Path.of("target/unused"));
-        return new ServerConfig(t.host(), 0, t.dataDir(), Optional.of(url), user, password, t.issuer(), t.mounts(),
-                t.resourceApi(), false, t.maxBodyBytes(), 4, t.purgeInterval(), t.metrics());
+        return ServerConfig.forTest(settings.dataDir()).withDatabase(settings);
     }
 
     /** Deletes every row of the given tables (between tests of one class). */
     public void clear(String... tables) {
-        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
-            for (String t : tables) s.executeUpdate("delete from " + t);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        db.write(c -> {
+            try (Statement s = c.createStatement()) {
+                for (String t : tables) s.executeUpdate("delete from " + t);
+            }
+            return null;
+        });
     }
 
     public static Path tempDir(String prefix) {

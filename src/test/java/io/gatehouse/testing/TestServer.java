@@ -19,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * The real wiring on port 0 with a fresh in-memory H2 database, plus a real HTTP client. Signing keys are
+ * The real wiring on port 0 with a fresh embedded database in a new directory (deleted on close), plus a real HTTP client. Signing keys are
  * generated once per JVM and copied into each fresh database (key generation is the slow part of a start).
  */
 public final class TestServer implements AutoCloseable {
@@ -45,11 +46,14 @@ public final class TestServer implements AutoCloseable {
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
-    private TestServer(Gatehouse gatehouse, Database db) {
+    private final Path dataDir;
+
+    private TestServer(Gatehouse gatehouse, Database db, Path dataDir) {
         this.gatehouse = gatehouse;
+        this.dataDir = dataDir;
         this.base = gatehouse.issuer();
         this.db = db;
-        this.clients = new ClientAdmin(new JdbcClientRepository(db.dataSource()), new SecretHasher(), Clock.systemUTC(),
+        this.clients = new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(),
                 new SecureRandom());
     }
 
@@ -57,19 +61,25 @@ public final class TestServer implements AutoCloseable {
         return start(UnaryOperator.identity());
     }
 
-    /** @param customize adjusts the default test config (port 0, fresh in-memory H2) */
+    /** @param customize adjusts the default test config (port 0, fresh embedded database) */
     public static TestServer start(UnaryOperator<ServerConfig> customize) {
         return start(customize, Clock.systemUTC());
     }
 
     /** @param clock the server's clock (e.g. a {@link MutableClock} to test expiry) */
     public static TestServer start(UnaryOperator<ServerConfig> customize, Clock clock) {
-        String url = "jdbc:h2:mem:gh-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
-        ServerConfig cfg = customize.apply(ServerConfig.forTest(java.nio.file.Path.of("target/unused")).withDbUrl(url));
-        Database db = Database.open(cfg.jdbcUrl(), null, null, 2);
-        JdbcKeyStore keyStore = new JdbcKeyStore(db.dataSource());
-        for (KeyStore.StoredKey k : keys()) keyStore.insertIfNoneFor(k);
-        return new TestServer(Gatehouse.start(cfg, clock), db);
+        Path dir = TestDb.tempDir("server");
+        ServerConfig cfg = customize.apply(ServerConfig.forTest(dir));
+        Database db = Database.open(cfg.database(), Database.Role.CLI);
+        try {
+            JdbcKeyStore keyStore = new JdbcKeyStore(db);
+            for (KeyStore.StoredKey k : keys()) keyStore.insertIfNoneFor(k);
+            return new TestServer(Gatehouse.start(cfg, clock), db, dir);
+        } catch (RuntimeException e) {
+            db.close();
+            TestDb.deleteTree(dir);
+            throw e;
+        }
     }
 
     /** Signing keys generated once per JVM; copy them into a fresh database to skip key generation. */
@@ -149,5 +159,6 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         gatehouse.close();
         db.close();
+        TestDb.deleteTree(dataDir);
     }
 }

@@ -44,6 +44,11 @@ public final class AuthorizeEndpoint implements Endpoint {
     }
 
     @Override
+    public WebResponse unavailable(long retryAfterSeconds) {
+        return Html.unavailable(retryAfterSeconds);
+    }
+
+    @Override
     public WebResponse handle(WebRequest req) {
         try {
             Form form = FlowSupport.form(req);

@@ -56,6 +56,11 @@ public final class ConsentPage implements Endpoint {
     }
 
     @Override
+    public WebResponse unavailable(long retryAfterSeconds) {
+        return Html.unavailable(retryAfterSeconds);
+    }
+
+    @Override
     public WebResponse handle(WebRequest req) {
         try {
             Form f = FlowSupport.form(req);

@@ -6,7 +6,9 @@ import io.gatehouse.core.error.OAuthError.FieldProblem;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.TokenCall;
 import io.gatehouse.core.model.TokenRequest;
+import io.gatehouse.core.port.StoreUnavailableException;
 import io.gatehouse.http.Metrics;
+import io.gatehouse.http.Unavailable;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
@@ -51,6 +53,10 @@ public final class TokenEndpoint implements Endpoint {
         } catch (OAuthException e) {
             meters.error(request, e.error(), start);
             return dialect.error(e.error(), req);
+        } catch (StoreUnavailableException e) {
+            OAuthError error = Unavailable.error(e);
+            meters.error(request, error, start);
+            return dialect.error(error, req);
         } catch (RuntimeException e) {
             String id = UUID.randomUUID().toString();
             LOG.error("token request failed [ref {}]", id, e);

@@ -3,7 +3,9 @@ package io.gatehouse.http.endpoint;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.ClientAuth;
+import io.gatehouse.core.port.StoreUnavailableException;
 import io.gatehouse.http.Endpoint;
+import io.gatehouse.http.Unavailable;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
@@ -43,6 +45,8 @@ abstract class TokenFormEndpoint implements Endpoint {
             return StandardDialect.errorResponse(new OAuthError.InvalidRequest(e.getMessage()));
         } catch (OAuthException e) {
             return StandardDialect.errorResponse(e.error());
+        } catch (StoreUnavailableException e) {
+            return StandardDialect.errorResponse(Unavailable.error(e));
         } catch (RuntimeException e) {
             String id = UUID.randomUUID().toString();
             LOG.error("{} failed [ref {}]", getClass().getSimpleName(), id, e);

@@ -2,112 +2,211 @@ package io.gatehouse.store.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.gatehouse.core.port.StoreUnavailableException;
 import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 import javax.sql.DataSource;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
- * Opens the database: a pooled DataSource (HikariCP) with the schema migrated by Flyway, from
- * {@code db/h2} or {@code db/postgresql} depending on the JDBC URL.
+ * The database: the embedded SQLite file (default) or PostgreSQL (several nodes). Reads go to a pool; writes go
+ * through {@link #write}. On SQLite every write goes to one writer connection fed by a {@link GroupCommitWriter}
+ * (SQLite has one writer at a time; concurrent writes share one durable commit); on PostgreSQL writes run on pooled
+ * connections, and only the hot inserts ({@link #writeGrouped}) share commits. The schema is migrated by Flyway
+ * from {@code db/migration}, one set of migrations for both databases.
  */
 public final class Database implements AutoCloseable {
     /**
-     * The highest migration version in db/h2 and db/postgresql. When the database already records it as applied,
-     * Flyway is not run at all (its classpath scan and validation cost a quarter of a second of every start).
-     * DatabaseOpenTest fails when a migration is added without raising this.
+     * The highest migration version in db/migration. When the database records it as applied, Flyway is not run at
+     * all (its classpath scan and validation cost a quarter of a second of every start). DatabaseOpenTest fails when
+     * a migration is added without raising this.
      */
     static final int SCHEMA_VERSION = 3;
+    /** SQLite's application_id of a Gatehouse database ("GHSE"): a foreign SQLite file is refused, never changed. */
+    static final int APPLICATION_ID = 0x47485345;
+    static final int BUSY_TIMEOUT_MS = 5_000;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
-    public enum Vendor { H2, POSTGRESQL }
 
-    private final HikariDataSource dataSource;
+    public enum Vendor { SQLITE, POSTGRESQL }
+
+    /** Who opens the database: the server holds the data directory's lock; CLI commands share the file. */
+    public enum Role { SERVER, CLI }
+
+    /** A unit of work on one connection, run in a transaction of its own or shared with others. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
     private final Vendor vendor;
-    private final H2Maintenance maintenance;
+    private final HikariDataSource reads;
+    private final HikariDataSource writes;  // SQLite: the one writer connection; PostgreSQL: same as reads
+    private final GroupCommitWriter writer;
+    private final AutoCloseable serverLock;  // null unless a server on SQLite
+    private final String description;
 
-    private Database(HikariDataSource dataSource, Vendor vendor, H2Maintenance maintenance) {
-        this.dataSource = dataSource;
+    private Database(Vendor vendor, HikariDataSource reads, HikariDataSource writes, GroupCommitWriter writer,
+                     AutoCloseable serverLock, String description) {
         this.vendor = vendor;
-        this.maintenance = maintenance;
+        this.reads = reads;
+        this.writes = writes;
+        this.writer = writer;
+        this.serverLock = serverLock;
+        this.description = description;
     }
 
-    /**
-     * The embedded default: an H2 file in {@code dataDir}. AUTO_SERVER lets the CLI use the same file
-     * while the server runs; WRITE_DELAY=0 writes every commit to the file before the commit returns, so an
-     * acknowledged write survives the process being killed. (H2's default keeps commits in memory for up to
-     * 500 ms and writes them from a background thread: KillDurabilityTest loses tokens, clients and revocations
-     * without this setting. H2 does not fsync per commit; see docs/storage.md.) That setting also stops H2's own
-     * space housekeeping, which {@link H2Maintenance} does instead. RETENTION_TIME stays at H2's 45 s: freed
-     * space is reused only after it, and a shorter one lost acknowledged commits on SIGKILL in KillDurabilityTest.
-     */
-    public static String embeddedUrl(Path dataDir) {
-        return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("gatehouse")
-                + ";AUTO_SERVER=TRUE;WRITE_DELAY=0;CACHE_SIZE=8192";
+    /** Opens the database the settings name; on SQLite, a server also takes the data directory's lock. */
+    public static Database open(DatabaseSettings s, Role role) {
+        return s.url().isPresent() ? openPostgres(s) : Sqlite.open(s, role);
     }
 
-    public static Database open(String url, String user, String password, int poolSize) {
-        Vendor vendor = url.startsWith("jdbc:postgresql:") ? Vendor.POSTGRESQL
-                : url.startsWith("jdbc:h2:") ? Vendor.H2 : null;
-        if (vendor == null) {
-            throw new IllegalArgumentException("unsupported database URL (use jdbc:h2:... or jdbc:postgresql:...)");
+    static Database openPostgres(DatabaseSettings s) {
+        String url = s.url().orElseThrow();
+        if (!url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("unsupported database URL: use jdbc:postgresql://... for PostgreSQL, or "
+                    + "leave db-url unset for the embedded database in the data directory");
         }
-        if (vendor == Vendor.POSTGRESQL) failFast(url, user, password);
-        // AUTO_SERVER opens a TCP port so that the CLI can reach a running server's database; H2 would listen on
-        // every interface. Read once, when H2 first loads: this is normally its first use in the process.
-        if (vendor == Vendor.H2 && System.getProperty("h2.bindAddress") == null) {
-            System.setProperty("h2.bindAddress", "127.0.0.1");
-        }
+        failFast(url, s.user().orElse(null), s.password().orElse(null));
         long t0 = System.nanoTime();
-        HikariDataSource ds = pool(url, user, password, poolSize, "gatehouse");
-        LOG.debug("connection pool ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        // Flyway migrates over a pool of its own: it holds one connection for its lock and opens a second to
-        // migrate, which would wait forever on a pool of one (db-pool-size 1). A pool, not Flyway's own driver
-        // connections, so that no error message can carry the URL (and a password in it).
-        if (schemaIsCurrent(ds)) {
-            LOG.debug("schema is at version {}: no migration needed", SCHEMA_VERSION);
-            return new Database(ds, vendor, url.startsWith("jdbc:h2:file:") ? H2Maintenance.start(ds) : null);
-        }
-        try (HikariDataSource migrations = pool(url, user, password, 2, "gatehouse-migrate")) {
-            Flyway.configure().dataSource(migrations)
-                    .locations(vendor == Vendor.H2 ? "classpath:db/h2" : "classpath:db/postgresql")
-                    .loggers("slf4j")
-                    .load().migrate();
-            LOG.debug("schema migrated in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        HikariDataSource ds = pool(url, s.user(), s.password(), s.poolSize(), "gatehouse", new Properties(), null);
+        try {
+            migrate(ds, () -> pool(url, s.user(), s.password(), 2, "gatehouse-migrate", new Properties(), null));
+            LOG.debug("PostgreSQL ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            return new Database(Vendor.POSTGRESQL, ds, ds,
+                    new GroupCommitWriter(ds, GroupCommitWriter.Transactions.JDBC, "pg"), null,
+                    "PostgreSQL at " + DatabaseSettings.redact(url));
         } catch (RuntimeException e) {
             ds.close();
             throw e;
         }
-        return new Database(ds, vendor, url.startsWith("jdbc:h2:file:") ? H2Maintenance.start(ds) : null);
+    }
+
+    /** Package-private constructor access for {@link Sqlite}. */
+    static Database sqlite(HikariDataSource reads, HikariDataSource writes, AutoCloseable serverLock, String description) {
+        return new Database(Vendor.SQLITE, reads, writes,
+                new GroupCommitWriter(writes, GroupCommitWriter.Transactions.SQLITE_IMMEDIATE, "sqlite"), serverLock,
+                description);
+    }
+
+    /**
+     * Runs {@code work} in a transaction and returns once it is committed (durable at the configured level).
+     * Database errors become {@link StoreUnavailableException} (retry later) or {@link Jdbc.StoreException}.
+     */
+    public <T> T write(Work<T> work) {
+        if (vendor == Vendor.SQLITE) return writer.submit(work);
+        try (Connection c = writes.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.failure("write", e);
+        }
+    }
+
+    /** Like {@link #write}, but concurrent callers share one commit on every database (for hot inserts). */
+    public <T> T writeGrouped(Work<T> work) {
+        return writer.submit(work);
+    }
+
+    /** Gives the space of deleted rows back to the file system (SQLite incremental vacuum; nothing on PostgreSQL). */
+    void reclaimFreeSpace() {
+        if (vendor != Vendor.SQLITE) return;
+        // In steps, each its own short write, so that token requests are never held up for long.
+        long before = Long.MAX_VALUE;
+        while (true) {
+            long free = write(c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("pragma incremental_vacuum(1024)");
+                    try (var rs = s.executeQuery("pragma freelist_count")) {
+                        return rs.next() ? rs.getLong(1) : 0L;
+                    }
+                }
+            });
+            if (free == 0 || free >= before) return;  // done, or not an incremental-vacuum file
+            before = free;
+        }
+    }
+
+    /** The pool for reads (on SQLite its connections are read-only: every write goes through {@link #write}). */
+    public DataSource reads() {
+        return reads;
+    }
+
+    public Vendor vendor() {
+        return vendor;
+    }
+
+    /** What the start-up log says: the database, its file or redacted URL, and the durability level. */
+    public String description() {
+        return description;
     }
 
     /** True when every migration up to {@link #SCHEMA_VERSION} is recorded as applied, and none failed. */
     static boolean schemaIsCurrent(DataSource ds) {
         try (Connection c = ds.getConnection()) {
-            try (var tables = c.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
-                if (!tables.next()) return false;  // a new database (asked this way, H2 writes no trace file)
+            Optional<Integer> newest = appliedVersion(c);
+            if (newest.isEmpty()) return false;
+            if (newest.get() > SCHEMA_VERSION) {
+                throw new IllegalStateException("the database schema is at version " + newest.get()
+                        + ", newer than this Gatehouse knows (" + SCHEMA_VERSION + "): run a newer Gatehouse, "
+                        + "or restore a backup taken with this version");
             }
             try (var rs = c.createStatement().executeQuery("select count(*), sum(case when \"success\" then 0 else 1 end) "
                     + "from \"flyway_schema_history\" where \"version\" is not null")) {
-                return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == 0
-                        && versionApplied(c, SCHEMA_VERSION);
+                return rs.next() && rs.getInt(1) == SCHEMA_VERSION && rs.getInt(2) == 0;
             }
         } catch (SQLException e) {
             return false;
         }
     }
 
-    private static boolean versionApplied(Connection c, int version) throws SQLException {
-        try (var ps = c.prepareStatement("select 1 from \"flyway_schema_history\" where \"version\" = ? and \"success\"")) {
-            ps.setString(1, Integer.toString(version));
-            try (var rs = ps.executeQuery()) {
-                return rs.next();
-            }
+    /** The highest migration version recorded, or empty for a database without Flyway's history table. */
+    static Optional<Integer> appliedVersion(Connection c) throws SQLException {
+        try (var tables = c.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
+            if (!tables.next()) return Optional.empty();
         }
+        try (var rs = c.createStatement().executeQuery("select \"version\" from \"flyway_schema_history\" "
+                + "where \"version\" is not null and \"success\"")) {
+            int max = 0;
+            while (rs.next()) max = Math.max(max, Integer.parseInt(rs.getString(1)));
+            return Optional.of(max);
+        }
+    }
+
+    /**
+     * Brings the schema up to date unless it is current. Flyway migrates over a pool of its own: it holds one
+     * connection for its lock and opens a second to migrate, which would wait forever on a pool of one. A pool, not
+     * Flyway's own driver connections, so that no error message can carry the URL (and a password in it).
+     */
+    static void migrate(DataSource ds, java.util.function.Supplier<HikariDataSource> migrationPool) {
+        if (schemaIsCurrent(ds)) {
+            LOG.debug("schema is at version {}: no migration needed", SCHEMA_VERSION);
+            return;
+        }
+        long t0 = System.nanoTime();
+        try (HikariDataSource migrations = migrationPool.get()) {
+            Flyway.configure().dataSource(migrations)
+                    .locations("classpath:db/migration")
+                    .loggers("slf4j")
+                    .load().migrate();
+        }
+        LOG.debug("schema migrated in {} ms", (System.nanoTime() - t0) / 1_000_000);
     }
 
     /**
@@ -128,30 +227,63 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private static HikariDataSource pool(String url, String user, String password, int size, String name) {
+    /**
+     * A HikariCP pool. A request waits at most 3 s for a connection (then 503), so that a database that is down
+     * answers quickly; the pool reconnects by itself once it is back.
+     */
+    static HikariDataSource pool(String url, Optional<String> user, Optional<String> password, int size, String name,
+                                 Properties driverProperties, String initSql) {
         HikariConfig cfg = new HikariConfig();
         cfg.setJdbcUrl(url);
-        if (user != null) cfg.setUsername(user);
-        if (password != null) cfg.setPassword(password);
+        user.ifPresent(cfg::setUsername);
+        password.ifPresent(cfg::setPassword);
         cfg.setMaximumPoolSize(size);
-        cfg.setMinimumIdle(Math.min(2, size));
+        cfg.setMinimumIdle(Math.min(1, size));
         cfg.setPoolName(name);
-        cfg.setConnectionTimeout(10_000);
+        cfg.setConnectionTimeout(3_000);
+        cfg.setValidationTimeout(1_000);
         cfg.setInitializationFailTimeout(10_000);
+        cfg.setDataSourceProperties(driverProperties);
+        if (initSql != null) cfg.setConnectionInitSql(initSql);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // Fail a connection attempt or a hung socket in bounded time instead of waiting for the OS.
+            cfg.addDataSourceProperty("connectTimeout", "3");
+            cfg.addDataSourceProperty("loginTimeout", "3");
+            cfg.addDataSourceProperty("socketTimeout", "60");
+            cfg.addDataSourceProperty("tcpKeepAlive", "true");
+        }
         return new HikariDataSource(cfg);
     }
 
-    public DataSource dataSource() {
-        return dataSource;
+    /** The SQLite driver settings every connection to the embedded file uses. */
+    static SQLiteConfig sqliteConfig(Durability durability) {
+        SQLiteConfig c = new SQLiteConfig();
+        c.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        c.setSynchronous(durability == Durability.FULL ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        c.setBusyTimeout(BUSY_TIMEOUT_MS);
+        c.enforceForeignKeys(true);
+        c.setCacheSize(-2048);  // KiB per connection
+        c.setJournalSizeLimit(64 * 1024 * 1024);
+        return c;
     }
 
-    public Vendor vendor() {
-        return vendor;
+    static SQLiteDataSource sqliteDataSource(String url, Durability durability) {
+        SQLiteDataSource ds = new SQLiteDataSource(sqliteConfig(durability));
+        ds.setUrl(url);
+        return ds;
     }
 
     @Override
     public void close() {
-        if (maintenance != null) maintenance.close();
-        dataSource.close();
+        writer.close();
+        if (writes != reads) writes.close();
+        reads.close();
+        if (serverLock != null) {
+            try {
+                serverLock.close();
+            } catch (Exception e) {
+                LOG.debug("releasing the server lock failed", e);
+            }
+        }
     }
 }

@@ -1,50 +1,64 @@
 package io.gatehouse.store.jdbc;
 
-import javax.sql.DataSource;
+import io.gatehouse.core.port.StoreUnavailableException;
+import org.sqlite.SQLiteException;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Tiny JDBC helper: parameter binding, row mapping, SQLExceptions as unchecked. */
+/**
+ * Tiny JDBC helper: parameter binding, row mapping, reads on the read pool, writes through {@link Database#write},
+ * and the one place that decides what a database error means ({@link #failure}).
+ */
 final class Jdbc {
     @FunctionalInterface
     interface RowMapper<T> {
         T map(ResultSet rs) throws SQLException;
     }
 
-    /** A database failure; the message names the operation, never the values. */
+    /** A database failure that retrying will not fix; the message names the operation, never the values. */
     static final class StoreException extends RuntimeException {
         StoreException(String op, SQLException cause) {
             super("database error during " + op, cause);
         }
     }
 
-    private final DataSource ds;
-
-    Jdbc(DataSource ds) {
-        this.ds = ds;
-    }
-
-    int update(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new StoreException(op(sql), e);
-        }
-    }
+    /** Seconds a client is asked to wait when the database is unavailable. */
+    static final long RETRY_AFTER_SECONDS = 2;
 
     /** Rows deleted per statement by {@link #deleteInBatches}. */
     static final int PURGE_BATCH = 1000;
 
+    private final Database db;
+
+    Jdbc(Database db) {
+        this.db = db;
+    }
+
+    /** One statement, durable when it returns. @return the update count */
+    int update(String sql, Object... args) {
+        return db.write(c -> update(c, sql, args));
+    }
+
+    /** One statement inside a unit of work. */
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
     /**
-     * Deletes the rows of {@code table} matching {@code where} in statements of at most {@code batch} rows, each
-     * its own transaction, so a large backlog never holds many row locks (or one long transaction) at once.
-     * {@code where} may refer to {@code table} by its name. Idempotent: several nodes may run it concurrently.
+     * Deletes the rows of {@code table} matching {@code where} in statements of at most {@code batch} rows, each its
+     * own transaction, so a large backlog never holds the write lock (or many row locks) long. {@code where} may
+     * refer to {@code table} by its name. Idempotent: several nodes may run it concurrently.
      *
      * @return how many rows were deleted
      */
@@ -57,25 +71,14 @@ final class Jdbc {
         while (true) {
             int n = update(sql, all);
             total += n;
-            if (n < batch) return total;
+            if (n < batch) break;
         }
-    }
-
-    /** An insert that may hit a unique key; @return false on a duplicate. */
-    boolean insertUnique(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            String state = e.getSQLState();
-            if ("23505".equals(state) || "23001".equals(state)) return false;
-            throw new StoreException(op(sql), e);
-        }
+        if (total > 0) db.reclaimFreeSpace();
+        return total;
     }
 
     <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = db.reads().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 List<T> out = new ArrayList<>();
@@ -83,7 +86,7 @@ final class Jdbc {
                 return out;
             }
         } catch (SQLException e) {
-            throw new StoreException(op(sql), e);
+            throw failure(op(sql), e);
         }
     }
 
@@ -92,15 +95,49 @@ final class Jdbc {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.getFirst());
     }
 
-    private static void bind(PreparedStatement ps, Object[] args) throws SQLException {
+    static void bind(PreparedStatement ps, Object[] args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             ps.setObject(i + 1, args[i]);
         }
     }
 
-    private static String op(String sql) {
+    /**
+     * What a database error means for the caller: {@link StoreUnavailableException} (503, retry later) when the
+     * database is down, unreachable, locked, full or out of resources; else {@link StoreException} (500).
+     */
+    static RuntimeException failure(String op, SQLException e) {
+        return unavailable(e) ? new StoreUnavailableException("database unavailable during " + op, RETRY_AFTER_SECONDS, e)
+                : new StoreException(op, e);
+    }
+
+    static boolean unavailable(SQLException e) {
+        if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) return true;
+        if (e instanceof SQLiteException s) {
+            return switch (s.getResultCode().code & 0xff) {
+                // BUSY, LOCKED, NOMEM, READONLY, IOERR, FULL, CANTOPEN, PROTOCOL
+                case 5, 6, 7, 8, 10, 13, 14, 15 -> true;
+                default -> false;
+            };
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        // PostgreSQL: connection exception, insufficient resources (disk full, too many connections), operator
+        // intervention (shutdown, cannot connect now)
+        return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P");
+    }
+
+    /** A unique or primary key violation (SQLite or PostgreSQL). */
+    static boolean uniqueViolation(SQLException e) {
+        if (e instanceof SQLiteException s) {
+            return switch (s.getResultCode()) {
+                case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY -> true;
+                default -> false;
+            };
+        }
+        return "23505".equals(e.getSQLState());
+    }
+
+    static String op(String sql) {
         String s = sql.strip();
-        int sp = s.indexOf(' ', s.indexOf(' ') + 1);
-        return sp < 0 ? s : s.substring(0, Math.min(s.length(), 40));
+        return s.substring(0, Math.min(s.length(), 40));
     }
 }

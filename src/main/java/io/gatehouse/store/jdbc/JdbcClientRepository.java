@@ -12,7 +12,6 @@ import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
 import io.gatehouse.core.port.ClientRepository;
 
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,8 +31,8 @@ public final class JdbcClientRepository implements ClientRepository {
 
     private final Jdbc jdbc;
 
-    public JdbcClientRepository(DataSource ds) {
-        this.jdbc = new Jdbc(ds);
+    public JdbcClientRepository(Database db) {
+        this.jdbc = new Jdbc(db);
     }
 
     @Override
@@ -49,7 +48,8 @@ public final class JdbcClientRepository implements ClientRepository {
     @Override
     public boolean insert(Client c) {
         Object[] v = values(c);
-        return jdbc.insertUnique("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", v);
+        return 1 == jdbc.update("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                + "on conflict do nothing", v);
     }
 
     @Override

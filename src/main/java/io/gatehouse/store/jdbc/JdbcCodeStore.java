@@ -6,7 +6,6 @@ import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.port.CodeStore;
 import io.gatehouse.core.port.RefreshTokenConsumer;
 
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -20,10 +19,12 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
     private static final String COLUMNS = "grant_id, code_hash, client_id, user_id, redirect_uri, redirect_uri_sent, scope, "
             + "nonce, code_challenge, auth_time, issued_at, code_expires_at";
 
+    private final Database db;
     private final Jdbc jdbc;
 
-    public JdbcCodeStore(DataSource ds) {
-        this.jdbc = new Jdbc(ds);
+    public JdbcCodeStore(Database db) {
+        this.db = db;
+        this.jdbc = new Jdbc(db);
     }
 
     @Override
@@ -57,15 +58,13 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
 
     @Override
     public void revokeGrant(String grantId) {
-        jdbc.update("update grants set revoked = true where grant_id = ?", grantId);
-        jdbc.update("update tokens set revoked = true where grant_id = ? and revoked = false", grantId);
-        for (int attempt = 0; attempt < 3; attempt++) {
-            // A concurrent revocation may insert the same ids first; the statement is then simply repeated.
-            if (jdbc.insertUnique("insert into revoked_jwts (jti, expires_at) select g.jti, g.expires_at from grant_jwts g "
-                    + "where g.grant_id = ? and not exists (select 1 from revoked_jwts r where r.jti = g.jti)", grantId)) {
-                return;
-            }
-        }
+        // One transaction: the grant, its refresh and opaque tokens, and the ids of its JWTs are revoked together.
+        db.write(c -> {
+            Jdbc.update(c, "update grants set revoked = true where grant_id = ?", grantId);
+            Jdbc.update(c, "update tokens set revoked = true where grant_id = ? and revoked = false", grantId);
+            return Jdbc.update(c, "insert into revoked_jwts (jti, expires_at) select g.jti, g.expires_at from grant_jwts g "
+                    + "where g.grant_id = ? on conflict do nothing", grantId);
+        });
     }
 
     @Override

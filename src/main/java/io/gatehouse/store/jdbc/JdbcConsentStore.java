@@ -4,7 +4,6 @@ import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.port.ConsentStore;
 
-import javax.sql.DataSource;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.Optional;
@@ -15,8 +14,8 @@ public final class JdbcConsentStore implements ConsentStore {
     private final Jdbc jdbc;
     private final Clock clock;
 
-    public JdbcConsentStore(DataSource ds, Clock clock) {
-        this.jdbc = new Jdbc(ds);
+    public JdbcConsentStore(Database db, Clock clock) {
+        this.jdbc = new Jdbc(db);
         this.clock = clock;
     }
 
@@ -34,11 +33,12 @@ public final class JdbcConsentStore implements ConsentStore {
             Set<String> all = new LinkedHashSet<>(old.map(Scope::values).orElse(Set.of()));
             all.addAll(scope.values());
             String merged = new Scope(all).asString();
+            // Conditional on what was read, so that a concurrent grant (another node) is merged, never overwritten.
             if (old.isPresent()) {
-                if (jdbc.update("update consents set scope = ?, granted_at = ? where user_id = ? and client_id = ?",
-                        merged, now, userId, clientId.value()) == 1) return;
-            } else if (jdbc.insertUnique("insert into consents (user_id, client_id, scope, granted_at) values (?, ?, ?, ?)",
-                    userId, clientId.value(), merged, now)) {
+                if (jdbc.update("update consents set scope = ?, granted_at = ? where user_id = ? and client_id = ? and scope = ?",
+                        merged, now, userId, clientId.value(), old.get().asString()) == 1) return;
+            } else if (jdbc.update("insert into consents (user_id, client_id, scope, granted_at) values (?, ?, ?, ?) "
+                    + "on conflict do nothing", userId, clientId.value(), merged, now) == 1) {
                 return;
             }
         }

@@ -3,7 +3,6 @@ package io.gatehouse.store.jdbc;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.port.KeyStore;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,8 +10,8 @@ import java.util.List;
 public final class JdbcKeyStore implements KeyStore {
     private final Jdbc jdbc;
 
-    public JdbcKeyStore(DataSource ds) {
-        this.jdbc = new Jdbc(ds);
+    public JdbcKeyStore(Database db) {
+        this.jdbc = new Jdbc(db);
     }
 
     @Override
@@ -24,7 +23,8 @@ public final class JdbcKeyStore implements KeyStore {
 
     @Override
     public boolean insertIfNoneFor(StoredKey key) {
-        return jdbc.insertUnique("insert into signing_keys (kid, alg, private_jwk, created_at) values (?, ?, ?, ?)",
+        return 1 == jdbc.update("insert into signing_keys (kid, alg, private_jwk, created_at) values (?, ?, ?, ?) "
+                + "on conflict do nothing",
                 key.kid(), key.alg().name(), key.privateJwk(), key.createdAt().getEpochSecond());
     }
 }

@@ -3,7 +3,6 @@ package io.gatehouse.store.jdbc;
 import io.gatehouse.core.model.Session;
 import io.gatehouse.core.port.SessionStore;
 
-import javax.sql.DataSource;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -11,8 +10,8 @@ import java.util.Optional;
 public final class JdbcSessionStore implements SessionStore {
     private final Jdbc jdbc;
 
-    public JdbcSessionStore(DataSource ds) {
-        this.jdbc = new Jdbc(ds);
+    public JdbcSessionStore(Database db) {
+        this.jdbc = new Jdbc(db);
     }
 
     @Override

@@ -5,29 +5,30 @@ import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.port.TokenStore;
 
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Optional;
 
 /** Tokens by hash in {@code tokens}; revoked JWT ids in {@code revoked_jwts}. */
-public final class JdbcTokenStore implements TokenStore, AutoCloseable {
-    private final Jdbc jdbc;
-    private final GroupCommitInserter inserts;
+public final class JdbcTokenStore implements TokenStore {
+    private static final String INSERT = "insert into tokens (token_hash, kind, client_id, subject, scope, "
+            + "issued_at, expires_at, grant_id, revoked) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    public JdbcTokenStore(DataSource ds) {
-        this.jdbc = new Jdbc(ds);
-        this.inserts = new GroupCommitInserter(ds, "insert into tokens (token_hash, kind, client_id, subject, scope, "
-                + "issued_at, expires_at, grant_id, revoked) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", "tokens");
+    private final Database db;
+    private final Jdbc jdbc;
+
+    public JdbcTokenStore(Database db) {
+        this.db = db;
+        this.jdbc = new Jdbc(db);
     }
 
-    /** Durable when it returns; concurrent saves share one commit (see {@link GroupCommitInserter}). */
+    /** Durable when it returns; concurrent saves share one commit (see {@link GroupCommitWriter}). */
     @Override
     public void save(TokenRecord t) {
-        inserts.insert(t.tokenHash(), t.kind().name(), t.clientId().value(),
+        db.writeGrouped(c -> Jdbc.update(c, INSERT, t.tokenHash(), t.kind().name(), t.clientId().value(),
                 t.subject(), t.scope().asString(), t.issuedAt().getEpochSecond(), t.expiresAt().getEpochSecond(),
-                t.grantId().orElse(null), t.revoked());
+                t.grantId().orElse(null), t.revoked()));
     }
 
     @Override
@@ -48,7 +49,7 @@ public final class JdbcTokenStore implements TokenStore, AutoCloseable {
 
     @Override
     public void revokeJwt(String jti, Instant expiresAt) {
-        jdbc.insertUnique("insert into revoked_jwts (jti, expires_at) values (?, ?)", jti, expiresAt.getEpochSecond());
+        jdbc.update("insert into revoked_jwts (jti, expires_at) values (?, ?) on conflict do nothing", jti, expiresAt.getEpochSecond());
     }
 
     @Override
@@ -61,11 +62,6 @@ public final class JdbcTokenStore implements TokenStore, AutoCloseable {
         long t = cutoff.getEpochSecond();
         return jdbc.deleteInBatches("tokens", "token_hash", "expires_at < ?", Jdbc.PURGE_BATCH, t)
                 + jdbc.deleteInBatches("revoked_jwts", "jti", "expires_at < ?", Jdbc.PURGE_BATCH, t);
-    }
-
-    @Override
-    public void close() {
-        inserts.close();
     }
 
     private static TokenRecord map(ResultSet rs) throws SQLException {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.port.UserStore;
 
-import javax.sql.DataSource;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -19,10 +18,12 @@ public final class JdbcUserStore implements UserStore {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "user_id, username, password_hash, name, email, email_verified, claims, created_at, updated_at";
 
+    private final Database db;
     private final Jdbc jdbc;
 
-    public JdbcUserStore(DataSource ds) {
-        this.jdbc = new Jdbc(ds);
+    public JdbcUserStore(Database db) {
+        this.db = db;
+        this.jdbc = new Jdbc(db);
     }
 
     @Override
@@ -42,7 +43,7 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public boolean insert(User u) {
-        return jdbc.insertUnique("insert into users (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        return 1 == jdbc.update("insert into users (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
                 u.id(), u.username(), u.passwordHash(), u.name().orElse(null), u.email().orElse(null), u.emailVerified(),
                 json(u.claims()), u.createdAt().getEpochSecond(), u.updatedAt().getEpochSecond());
     }
@@ -55,7 +56,7 @@ public final class JdbcUserStore implements UserStore {
                     u.name().orElse(null), u.email().orElse(null), u.emailVerified(), json(u.claims()),
                     u.updatedAt().getEpochSecond(), u.id()) == 1;
         } catch (Jdbc.StoreException e) {
-            if (e.getCause() instanceof SQLException s && ("23505".equals(s.getSQLState()) || "23001".equals(s.getSQLState()))) {
+            if (e.getCause() instanceof SQLException s && Jdbc.uniqueViolation(s)) {
                 return false;
             }
             throw e;
@@ -64,9 +65,11 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public boolean delete(String id) {
-        jdbc.update("delete from sessions where user_id = ?", id);
-        jdbc.update("delete from consents where user_id = ?", id);
-        return jdbc.update("delete from users where user_id = ?", id) == 1;
+        return db.write(c -> {
+            Jdbc.update(c, "delete from sessions where user_id = ?", id);
+            Jdbc.update(c, "delete from consents where user_id = ?", id);
+            return Jdbc.update(c, "delete from users where user_id = ?", id) == 1;
+        });
     }
 
     private static User map(ResultSet rs) throws SQLException {

@@ -39,7 +39,7 @@ class ResourceApiTest {
         server.addClient("coupang", "coupangTest", b -> b.scope(Scope.of("bailunApi")).scopeClaim(ScopeClaim.ARRAY));
         server.addClient("opaque", "s3cret", b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("bailunApi")));
         for (SigningAlg a : SigningAlg.values()) server.addClient("alg-" + a, "s3cret", b -> b.signingAlg(a));
-        String jwk = new JdbcKeyStore(server.db.dataSource()).all().stream().filter(k -> k.alg() == SigningAlg.RS256)
+        String jwk = new JdbcKeyStore(server.db).all().stream().filter(k -> k.alg() == SigningAlg.RS256)
                 .findFirst().orElseThrow().privateJwk();
         serverKey = JWK.parse(jwk).toRSAKey();
     }
@@ -175,7 +175,7 @@ class ResourceApiTest {
     void productGetWhenRevokedJtiThen401() {
         String t = token("coupang", "coupangTest");
         Map<String, Object> c = TokenForge.claims(t);
-        new JdbcTokenStore(server.db.dataSource()).revokeJwt((String) c.get("jti"), Instant.ofEpochSecond(((Number) c.get("exp")).longValue()));
+        new JdbcTokenStore(server.db).revokeJwt((String) c.get("jti"), Instant.ofEpochSecond(((Number) c.get("exp")).longValue()));
         assertInvalidToken(getWith("Bearer " + t));
     }
 

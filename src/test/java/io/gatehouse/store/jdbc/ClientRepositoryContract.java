@@ -26,7 +26,7 @@ abstract class ClientRepositoryContract extends StoreContract {
     private static final String HASH = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$" + "A".repeat(43);
 
     ClientRepository repo() {
-        return new JdbcClientRepository(testDb.db.dataSource());
+        return new JdbcClientRepository(testDb.db);
     }
 
     /** A client with every optional field set and nothing at its default. */

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** What every {@link KeyStore} must do; run against each database by the *StoreTest classes. */
 abstract class KeyStoreContract extends StoreContract {
     KeyStore keys() {
-        return new JdbcKeyStore(testDb.db.dataSource());
+        return new JdbcKeyStore(testDb.db);
     }
 
     static StoredKey key(String kid, SigningAlg alg, long createdAt) {

@@ -26,16 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static io.gatehouse.testing.Http.token;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * House rule 9 on the embedded database: what a 2xx (or a finished CLI command) acknowledged survives SIGKILL of
- * the server a moment later. The server runs as a separate OS process on an H2 file ({@code serve --data DIR},
- * i.e. {@link Database#embeddedUrl}); after the kill the file is opened again and the rows must be there.
+ * the server a moment later. The server runs as a separate OS process on the embedded SQLite file
+ * ({@code serve --data DIR}); after the kill the file is opened again and the rows must be there.
  */
 class KillDurabilityTest {
     private Path dir;
@@ -44,7 +42,7 @@ class KillDurabilityTest {
     void createDatabase() {
         dir = TestDb.tempDir("kill");
         try (Database db = open()) {
-            JdbcKeyStore keys = new JdbcKeyStore(db.dataSource());
+            JdbcKeyStore keys = new JdbcKeyStore(db);
             for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
             admin(db).add("opaque-svc", Optional.of("s3cret"), false, b -> b.tokenFormat(TokenFormat.OPAQUE));
         }
@@ -69,7 +67,7 @@ class KillDurabilityTest {
             server.kill();
         }
         try (Database db = open()) {
-            JdbcTokenStore tokens = new JdbcTokenStore(db.dataSource());
+            JdbcTokenStore tokens = new JdbcTokenStore(db);
             for (String t : issued) {
                 TokenRecord row = tokens.findByHash(Tokens.hash(t)).orElseThrow(() -> new AssertionError("token lost"));
                 assertEquals("opaque-svc", row.clientId().value());
@@ -98,67 +96,34 @@ class KillDurabilityTest {
         String token;
         try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
             token = token(server.base, "opaque-svc", "s3cret");
-            // A second process on the same file (AUTO_SERVER): the commits run in the server's engine.
+            // Another process's writes to the same file (SQLite's locking), while the server runs.
             try (Database cli = open()) {
-                JdbcTokenStore tokens = new JdbcTokenStore(cli.dataSource());
+                JdbcTokenStore tokens = new JdbcTokenStore(cli);
                 assertTrue(tokens.revoke(Tokens.hash(token)));
                 tokens.revokeJwt("jti-killed", Instant.now().plusSeconds(3600));
-                assertTrue(new JdbcClientRepository(cli.dataSource()).delete(new ClientId("opaque-svc")));
+                assertTrue(new JdbcClientRepository(cli).delete(new ClientId("opaque-svc")));
             }
             server.kill();
         }
         try (Database db = open()) {
-            JdbcTokenStore tokens = new JdbcTokenStore(db.dataSource());
+            JdbcTokenStore tokens = new JdbcTokenStore(db);
             assertTrue(tokens.findByHash(Tokens.hash(token)).orElseThrow().revoked());
             assertTrue(tokens.isJwtRevoked("jti-killed"));
-            assertTrue(new JdbcClientRepository(db.dataSource()).find(new ClientId("opaque-svc")).isEmpty());
+            assertTrue(new JdbcClientRepository(db).find(new ClientId("opaque-svc")).isEmpty());
         }
     }
 
-    @Test
-    void embeddedServerWhenRunningThenH2PortListensOnLoopbackOnly() throws Exception {
-        try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
-            String lock = Files.readString(dir.resolve("gatehouse.lock.db"));
-            Matcher m = Pattern.compile("server=[^\\n]*?(\\d+)\\s").matcher(lock);
-            assertTrue(m.find(), lock);
-            int port = Integer.parseInt(m.group(1));
-            List<String> listening = listeners(port);
-            assertFalse(listening.isEmpty(), "no listener for H2's AUTO_SERVER port " + port);
-            for (String address : listening) {
-                assertTrue(address.equals("0100007F") || address.equals("0000000000000000FFFF00000100007F")
-                        || address.equals("00000000000000000000000001000000"), "H2 listens on " + address);
-            }
-            server.kill();
-        }
-    }
-
-    /** Local addresses (hex, as in /proc/net/tcp and tcp6) of sockets listening on {@code port}. */
-    private static List<String> listeners(int port) throws java.io.IOException {
-        List<String> out = new ArrayList<>();
-        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path p = Path.of(table);
-            if (!Files.exists(p)) continue;
-            for (String line : Files.readAllLines(p)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 4 || !f[3].equals("0A") || !f[1].contains(":")) continue;  // 0A = LISTEN
-                String[] local = f[1].split(":");
-                if (Integer.parseInt(local[1], 16) == port) out.add(local[0]);
-            }
-        }
-        return out;
-    }
-
-    /** The CLI in this JVM: with the server holding the file, H2 AUTO_SERVER connects it to the server's engine. */
+    /** The CLI in this JVM: it opens the same SQLite file as the running server. */
     private static int cli(String... args) {
         return new CommandLine(new Main()).execute(args);
     }
 
     private Database open() {
-        return Database.open(Database.embeddedUrl(dir), null, null, 2);
+        return Database.open(DatabaseSettings.embedded(dir), Database.Role.CLI);
     }
 
     private static ClientAdmin admin(Database db) {
-        return new ClientAdmin(new JdbcClientRepository(db.dataSource()), new SecretHasher(), Clock.systemUTC(),
+        return new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(),
                 new SecureRandom());
     }
 }

@@ -48,7 +48,7 @@ class MultiNodePostgresTest {
         List<Gatehouse> nodes = StoreContract.race(2, () -> Gatehouse.start(pg.serverConfig(), Clock.systemUTC()));
         a = nodes.get(0);
         b = nodes.get(1);
-        admin = new ClientAdmin(new JdbcClientRepository(pg.db.dataSource()), new SecretHasher(), Clock.systemUTC(),
+        admin = new ClientAdmin(new JdbcClientRepository(pg.db), new SecretHasher(), Clock.systemUTC(),
                 new SecureRandom());
     }
 
@@ -70,7 +70,7 @@ class MultiNodePostgresTest {
         Set<String> algs = new HashSet<>();
         set.getKeys().forEach(k -> algs.add(k.getAlgorithm().getName()));
         assertEquals(SigningAlg.values().length, algs.size(), algs.toString());
-        assertEquals(SigningAlg.values().length, new JdbcKeyStore(pg.db.dataSource()).all().size());
+        assertEquals(SigningAlg.values().length, new JdbcKeyStore(pg.db).all().size());
     }
 
     @Test
@@ -80,7 +80,7 @@ class MultiNodePostgresTest {
 
         String opaque = token(a.issuer(), "opaque-ab", "s3cret");
         try (Database third = pg.open(1)) {  // what node B's token store reads: the shared table
-            TokenRecord row = new JdbcTokenStore(third.dataSource()).findByHash(Tokens.hash(opaque)).orElseThrow();
+            TokenRecord row = new JdbcTokenStore(third).findByHash(Tokens.hash(opaque)).orElseThrow();
             assertEquals("opaque-ab", row.clientId().value());
         }
 

@@ -26,7 +26,7 @@ class PostgresCliTest {
     @BeforeAll
     static void database() {
         pg = TestDb.postgres();
-        env = Map.of("GATEHOUSE_DB_USER", pg.user.orElse(""), "GATEHOUSE_DB_PASSWORD", pg.password.orElse(""));
+        env = Map.of("GATEHOUSE_DB_USER", pg.settings.user().orElse(""), "GATEHOUSE_DB_PASSWORD", pg.settings.password().orElse(""));
     }
 
     @AfterAll
@@ -37,19 +37,19 @@ class PostgresCliTest {
     @Test
     void serveAndClientCommandsWhenDbUrlIsPostgresqlThenShareTheDatabase() {
         ServerProcess.Result added = ServerProcess.run(env, "client", "add", "pg-cli", "--secret", "s3cret",
-                "--token-format", "opaque", "--db-url", pg.url);
+                "--token-format", "opaque", "--db-url", pg.url());
         assertEquals(0, added.exitCode(), added.output());
-        try (ServerProcess server = ServerProcess.serve(env, "--db-url", pg.url)) {
-            assertTrue(server.output().contains("database: external (jdbc:postgresql://"), server.output());
+        try (ServerProcess server = ServerProcess.serve(env, "--db-url", pg.url())) {
+            assertTrue(server.output().contains("database: PostgreSQL at jdbc:postgresql://"), server.output());
             String opaque = token(server.base, "pg-cli", "s3cret");
-            TokenRecord row = new JdbcTokenStore(pg.db.dataSource()).findByHash(Tokens.hash(opaque)).orElseThrow();
+            TokenRecord row = new JdbcTokenStore(pg.db).findByHash(Tokens.hash(opaque)).orElseThrow();
             assertEquals("pg-cli", row.clientId().value());
 
             ServerProcess.Result second = ServerProcess.run(env, "client", "add", "pg-late", "--secret", "late",
-                    "--db-url", pg.url);
+                    "--db-url", pg.url());
             assertEquals(0, second.exitCode(), second.output());
             token(server.base, "pg-late", "late");
-            ServerProcess.Result list = ServerProcess.run(env, "client", "list", "--db-url", pg.url);
+            ServerProcess.Result list = ServerProcess.run(env, "client", "list", "--db-url", pg.url());
             assertEquals("pg-cli\tconfidential\tclient_credentials\t\npg-late\tconfidential\tclient_credentials\t\n",
                     list.output());
         }
@@ -57,8 +57,8 @@ class PostgresCliTest {
 
     @Test
     void clientCommandWhenPasswordWrongThenClearErrorWithoutIt() {
-        ServerProcess.Result r = ServerProcess.run(Map.of("GATEHOUSE_DB_USER", pg.user.orElse(""),
-                "GATEHOUSE_DB_PASSWORD", WRONG), "client", "list", "--db-url", pg.url);
+        ServerProcess.Result r = ServerProcess.run(Map.of("GATEHOUSE_DB_USER", pg.settings.user().orElse(""),
+                "GATEHOUSE_DB_PASSWORD", WRONG), "client", "list", "--db-url", pg.url());
         assertEquals(1, r.exitCode(), r.output());
         assertTrue(r.output().contains("password authentication failed"), r.output());
         assertFalse(r.output().contains(WRONG), r.output());
@@ -66,7 +66,7 @@ class PostgresCliTest {
 
     @Test
     void clientCommandWhenPasswordInUrlWrongThenErrorWithoutIt() {
-        String url = pg.url + "&user=" + pg.user.orElse("") + "&password=" + WRONG;
+        String url = pg.url() + "&user=" + pg.settings.user().orElse("") + "&password=" + WRONG;
         ServerProcess.Result r = ServerProcess.run(Map.of(), "client", "list", "--db-url", url);
         assertEquals(1, r.exitCode(), r.output());
         assertFalse(r.output().contains(WRONG), r.output());
@@ -74,8 +74,8 @@ class PostgresCliTest {
 
     @Test
     void serveWhenPasswordWrongThenExitsWithClearErrorWithoutIt() {
-        ServerProcess.Result r = ServerProcess.run(Map.of("GATEHOUSE_DB_USER", pg.user.orElse(""),
-                "GATEHOUSE_DB_PASSWORD", WRONG), "serve", "--port", "0", "--db-url", pg.url);
+        ServerProcess.Result r = ServerProcess.run(Map.of("GATEHOUSE_DB_USER", pg.settings.user().orElse(""),
+                "GATEHOUSE_DB_PASSWORD", WRONG), "serve", "--port", "0", "--db-url", pg.url());
         assertEquals(1, r.exitCode(), r.output());
         assertTrue(r.output().contains("gatehouse: cannot start: "), r.output());
         assertTrue(r.output().contains("password authentication failed"), r.output());

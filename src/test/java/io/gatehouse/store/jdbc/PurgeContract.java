@@ -36,9 +36,9 @@ abstract class PurgeContract extends StoreContract {
     void setUp() {
         testDb.clear("grant_jwts", "grants", "sessions");
         clock = new Fakes.MutableClock(T0);
-        tokens = new JdbcTokenStore(testDb.db.dataSource());
-        codes = new JdbcCodeStore(testDb.db.dataSource());
-        sessions = new JdbcSessionStore(testDb.db.dataSource());
+        tokens = new JdbcTokenStore(testDb.db);
+        codes = new JdbcCodeStore(testDb.db);
+        sessions = new JdbcSessionStore(testDb.db);
         housekeeping = new Housekeeping(tokens, codes, sessions, clock);
     }
 
@@ -62,7 +62,7 @@ abstract class PurgeContract extends StoreContract {
     }
 
     private int count(String table) {
-        try (Connection c = testDb.db.dataSource().getConnection(); Statement s = c.createStatement();
+        try (Connection c = testDb.db.reads().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from " + table)) {
             rs.next();
             return rs.getInt(1);
@@ -152,7 +152,7 @@ abstract class PurgeContract extends StoreContract {
     void deleteInBatchesRemovesABacklogLargerThanOneBatch() {
         for (int i = 0; i < 25; i++) token("old-" + i, TokenRecord.Kind.ACCESS, null, T0, false);
         token("live", TokenRecord.Kind.ACCESS, null, T0.plusSeconds(10), false);
-        Jdbc jdbc = new Jdbc(testDb.db.dataSource());
+        Jdbc jdbc = new Jdbc(testDb.db);
         assertEquals(25, jdbc.deleteInBatches("tokens", "token_hash", "expires_at < ?", 10, T0.plusSeconds(1).getEpochSecond()));
         assertEquals(1, count("tokens"));
         assertTrue(tokenExists("live"));

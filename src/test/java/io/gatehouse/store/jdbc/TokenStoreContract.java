@@ -18,7 +18,7 @@ abstract class TokenStoreContract extends StoreContract {
     static final Instant T0 = Instant.parse("2026-03-04T05:06:07Z");
 
     TokenStore store() {
-        return new JdbcTokenStore(testDb.db.dataSource());
+        return new JdbcTokenStore(testDb.db);
     }
 
     static TokenRecord token(String value, String grantId, Instant expiresAt) {

@@ -3,13 +3,13 @@ package io.gatehouse.store.jdbc;
 import io.gatehouse.testing.TestDb;
 import org.junit.jupiter.api.Nested;
 
-/** The store contracts against an H2 file opened with the production URL (Database.embeddedUrl); one database per nested class. */
-class H2FileStoreTest {
+/** The store contracts against the embedded SQLite file, opened as `serve` opens it; one database per nested class. */
+class SqliteStoreTest {
     @Nested
     class Clients extends ClientRepositoryContract {
         @Override
         protected TestDb openDb() {
-            return TestDb.h2File();
+            return TestDb.sqlite();
         }
     }
 
@@ -17,7 +17,7 @@ class H2FileStoreTest {
     class Tokens extends TokenStoreContract {
         @Override
         protected TestDb openDb() {
-            return TestDb.h2File();
+            return TestDb.sqlite();
         }
     }
 
@@ -25,7 +25,15 @@ class H2FileStoreTest {
     class Keys extends KeyStoreContract {
         @Override
         protected TestDb openDb() {
-            return TestDb.h2File();
+            return TestDb.sqlite();
+        }
+    }
+
+    @Nested
+    class Purge extends PurgeContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.sqlite();
         }
     }
 }
