@@ -54,7 +54,9 @@ public final class Backups {
             throw new Refused("cannot create " + out + " (" + e.getClass().getSimpleName() + ")");
         }
         // Opened as the CLI opens it: checks the file, its permissions and schema; the copy is one read transaction.
-        try (Database db = Database.open(s, Database.Role.CLI); Connection c = db.reads().getConnection();
+        // (VACUUM INTO writes the copy, so not on the read-only read pool, and not inside a write transaction.)
+        try (Database db = Database.open(s, Database.Role.CLI);
+             Connection c = Database.sqliteDataSource("jdbc:sqlite:" + dir.database(), s.durability()).getConnection();
              PreparedStatement ps = c.prepareStatement("vacuum into ?")) {
             ps.setString(1, out.toString());
             ps.execute();
