@@ -43,11 +43,22 @@ public final class OidcFlow {
     public static final String REDIRECT = "https://app.example/cb";
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
-    private final TestServer server;
+    private final String base;
+    private final java.util.function.Function<HttpRequest.Builder, HttpResponse<String>> sender;
     public String cookie;
 
     public OidcFlow(TestServer server) {
-        this.server = server;
+        this(server.base, server::send);
+    }
+
+    /** A browser for a server in another process (see {@link ServerProcess}). */
+    public OidcFlow(String base) {
+        this(base, Http::send);
+    }
+
+    private OidcFlow(String base, java.util.function.Function<HttpRequest.Builder, HttpResponse<String>> sender) {
+        this.base = base;
+        this.sender = sender;
     }
 
     /** Users with cheap Argon2 parameters (the hash keeps its parameters, so verification is cheap too). */
@@ -64,7 +75,7 @@ public final class OidcFlow {
     /** Sends a request as this browser: cookie attached, Set-Cookie remembered, no redirects followed. */
     public HttpResponse<String> send(HttpRequest.Builder b) {
         if (cookie != null) b.header("Cookie", "gh_session=" + cookie);
-        HttpResponse<String> r = server.send(b);
+        HttpResponse<String> r = sender.apply(b);
         for (String sc : r.headers().allValues("Set-Cookie")) {
             if (sc.startsWith("gh_session=")) {
                 String v = sc.substring("gh_session=".length(), sc.indexOf(';'));
@@ -75,11 +86,11 @@ public final class OidcFlow {
     }
 
     public HttpResponse<String> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(URI.create(server.base + pathAndQuery)).GET());
+        return send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET());
     }
 
     public HttpResponse<String> postForm(String path, String body) {
-        return send(HttpRequest.newBuilder(URI.create(server.base + path))
+        return send(HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
     }
@@ -133,7 +144,7 @@ public final class OidcFlow {
     public String code(HttpResponse<String> redirect, Optional<String> state) {
         Map<String, String> p = redirectParams(redirect);
         assertNotNull(p.get("code"), "no code in " + redirect.headers().firstValue("Location").orElse(""));
-        assertEquals(server.base, p.get("iss"));
+        assertEquals(base, p.get("iss"));
         assertEquals(state.orElse(null), p.get("state"));
         return p.get("code");
     }
