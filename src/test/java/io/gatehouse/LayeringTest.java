@@ -23,7 +23,7 @@ class LayeringTest {
     void coreImportsNoHttpJdbcStoreOrJsonClasses() throws IOException {
         List<String> forbidden = List.of("io.gatehouse.http", "io.gatehouse.store", "io.gatehouse.admin",
                 "io.gatehouse.config", "io.gatehouse.Gatehouse", "io.gatehouse.Main", "java.sql", "javax.sql",
-                "com.fasterxml.jackson", "io.helidon", "com.zaxxer", "org.flywaydb", "org.h2", "org.postgresql",
+                "com.fasterxml.jackson", "io.helidon", "com.zaxxer", "org.flywaydb", "org.sqlite", "org.postgresql",
                 "picocli", "java.net.http", "com.google.gson");
         assertEquals(List.of(), violations(MAIN.resolve("core"), forbidden));
     }

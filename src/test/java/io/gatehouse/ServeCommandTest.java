@@ -103,4 +103,39 @@ class ServeCommandTest {
         assertEquals(2, p.exitValue(), out);
         assertTrue(out.contains("unknown key 'prot'"), out);
     }
+
+    @Test
+    void serveWhenDataDirReadableByOthersThenRefusedUnlessAllowed() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("shared-data"));
+        Files.setPosixFilePermissions(data, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Process p = serve("--port", "0", "--data", data.toString());
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("other users can access " + data + " (mode 0755)"), out);
+        assertTrue(out.contains("--allow-insecure-permissions"), out);
+
+        Process allowed = serve("--port", "0", "--data", data.toString(), "--allow-insecure-permissions");
+        try {
+            StringBuilder log = new StringBuilder();
+            awaitReady(allowed, log);
+            assertTrue(log.toString().contains("WARN") && log.toString().contains("other users can access " + data), log.toString());
+        } finally {
+            allowed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void serveWhenStartedThenLogNamesDatabaseFileAndDurability() throws Exception {
+        Path data = dir.resolve("data");
+        Process p = serve("--port", "0", "--data", data.toString());
+        try {
+            StringBuilder log = new StringBuilder();
+            awaitReady(p, log);
+            assertTrue(log.toString().contains("database: SQLite 3.") && log.toString().contains(" at "
+                    + data.resolve("gatehouse.db") + ", durability full (fsync at every commit)"), log.toString());
+        } finally {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }

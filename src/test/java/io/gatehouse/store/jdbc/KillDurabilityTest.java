@@ -113,6 +113,40 @@ class KillDurabilityTest {
         }
     }
 
+    @Test
+    void embeddedServerWhenRunningThenListensOnItsHttpPortOnly() throws Exception {
+        try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
+            int httpPort = java.net.URI.create(server.base).getPort();
+            assertEquals(List.of(httpPort), listeningPorts(server.process.pid()), "the database opens no port");
+        }
+    }
+
+    /** TCP ports on which the process has listening sockets (its socket inodes matched in /proc/net/tcp and tcp6). */
+    private static List<Integer> listeningPorts(long pid) throws java.io.IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) inodes.add(target.substring(8, target.length() - 1));
+                } catch (java.io.IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) continue;
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 10 || !f[3].equals("0A") || !inodes.contains(f[9])) continue;  // 0A = LISTEN
+                ports.add(Integer.parseInt(f[1].split(":")[1], 16));
+            }
+        }
+        return ports;
+    }
+
     /** The CLI in this JVM: it opens the same SQLite file as the running server. */
     private static int cli(String... args) {
         return new CommandLine(new Main()).execute(args);

@@ -161,9 +161,11 @@ class KillUnderLoadTest {
             String id = "cli-" + round + "-" + n.incrementAndGet();
             if (cli(db, "client", "add", id, "--secret", "cli-s3cret") == 0) ack.clients.add(id);
         }));
-        // A random moment once everything is under way.
-        Thread.sleep(400 + ThreadLocalRandom.current().nextInt(1200));
-        assertFalse(ack.tokens.isEmpty(), "no load reached the server");
+        // A random moment once everything is under way (the machine may be slow: wait for the load to flow first).
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while ((ack.tokens.size() < 20 || ack.consumedRefresh.size() < 2) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertTrue(ack.tokens.size() >= 20, "no load reached the server");
+        Thread.sleep(ThreadLocalRandom.current().nextInt(1000));
         int inFlightAtKill = inFlight.get();
         server.kill();
         stop.set(true);
