@@ -28,8 +28,8 @@ class ServeCommandTest {
     Path dir;
 
     static Process serve(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), "io.gatehouse.Main", "serve"));
+        List<String> cmd = io.gatehouse.testing.ServerProcess.java();
+        cmd.addAll(List.of("io.gatehouse.Main", "serve"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));

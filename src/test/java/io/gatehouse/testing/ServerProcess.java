@@ -96,9 +96,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     private static Process start(Map<String, String> env, List<String> args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "io.gatehouse.Main"));
+        List<String> cmd = java();
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", "io.gatehouse.Main"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
@@ -108,6 +107,19 @@ public final class ServerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code java} with this test run's class path, fast start-up flags, and the SQLite native library the build
+     * unpacked (so that killed processes leave no extracted copy in /tmp); add JVM flags, then the main class.
+     */
+    public static List<String> java() {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+        for (String p : List.of("org.sqlite.lib.path", "org.sqlite.lib.name")) {
+            if (System.getProperty(p) != null) cmd.add("-D" + p + "=" + System.getProperty(p));
+        }
+        return cmd;
     }
 
     private static Thread pump(InputStream in, StringBuffer out, CompletableFuture<String> ready) {
