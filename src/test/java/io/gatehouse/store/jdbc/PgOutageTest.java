@@ -172,7 +172,7 @@ class PgOutageTest {
             long down = System.nanoTime();
             int ackedBeforeDown = load.ok.get();
             List<String> problems = new ArrayList<>();
-            for (int round = 0; round < 2; round++) problems.addAll(probeWhileDown(probeToken));
+            for (int round = 0; round < 2; round++) problems.addAll(probeWhileDown(probeToken, round == 0));
             long downFor = System.nanoTime() - down;
 
             cluster("resume", clusterDir, Duration.ofSeconds(60));
@@ -201,16 +201,16 @@ class PgOutageTest {
     }
 
     /** Every endpoint while PostgreSQL is down, concurrently; @return what was wrong */
-    List<String> probeWhileDown(String someToken) throws Exception {
+    List<String> probeWhileDown(String someToken, boolean show) throws Exception {
         Map<String, Supplier<List<String>>> probes = new HashMap<>();
         probes.put("standard token", () -> {
-            Answer a = send(form("/oauth2/token", "grant_type=client_credentials", TestServer.basic(OPAQUE, SECRET)));
+            Answer a = shown(show, form("/oauth2/token", "grant_type=client_credentials", TestServer.basic(OPAQUE, SECRET)));
             return standard503(a);
         });
-        probes.put("standard token (JWT client)", () -> standard503(send(form("/oauth2/token",
+        probes.put("standard token (JWT client)", () -> standard503(shown(show, form("/oauth2/token",
                 "grant_type=client_credentials", TestServer.basic(JWT, SECRET)))));
         probes.put("app-key token", () -> {
-            Answer a = send(json("/oauth/token/get", "{\"app_id\":\"" + JWT + "\",\"app_secret\":\"" + SECRET + "\"}"));
+            Answer a = shown(show, json("/oauth/token/get", "{\"app_id\":\"" + JWT + "\",\"app_secret\":\"" + SECRET + "\"}"));
             List<String> p = unavailable(a, "application/json");
             JsonNode b = a.json();
             if (b == null || b.path("statusCode").asInt() != 503 || !b.has("errMsg") || !b.path("accessToken").isNull()) {
@@ -219,7 +219,7 @@ class PgOutageTest {
             return p;
         });
         probes.put("json-client-credentials token", () -> {
-            Answer a = send(json("/v1/api/oauth/token", "{\"grant_type\":\"client_credentials\",\"scope\":\"all\","
+            Answer a = shown(show, json("/v1/api/oauth/token", "{\"grant_type\":\"client_credentials\",\"scope\":\"all\","
                     + "\"client_id\":\"" + JWT + "\",\"client_secret\":\"" + SECRET + "\"}"));
             List<String> p = unavailable(a, "application/json");
             JsonNode b = a.json();
@@ -229,23 +229,23 @@ class PgOutageTest {
             }
             return p;
         });
-        probes.put("introspection", () -> standard503(send(form("/oauth2/introspect", "token=" + enc(someToken),
+        probes.put("introspection", () -> standard503(shown(show, form("/oauth2/introspect", "token=" + enc(someToken),
                 TestServer.basic(OPAQUE, SECRET)))));
-        probes.put("revocation", () -> standard503(send(form("/oauth2/revoke", "token=" + enc(someToken),
+        probes.put("revocation", () -> standard503(shown(show, form("/oauth2/revoke", "token=" + enc(someToken),
                 TestServer.basic(OPAQUE, SECRET)))));
         probes.put("authorize page", () -> {
-            Answer a = send(get("/oauth2/authorize?response_type=code&client_id=" + OPAQUE
+            Answer a = shown(show, get("/oauth2/authorize?response_type=code&client_id=" + OPAQUE
                     + "&redirect_uri=" + enc("https://app.example/cb") + "&scope=openid&state=s1"));
             List<String> p = unavailable(a, "text/html");
             if (!a.body.contains("Temporarily unavailable")) p.add("authorize 503 page: " + a);
             return p;
         });
         probes.put("jwks", () -> {
-            Answer a = send(get("/jwks"));
+            Answer a = shown(show, get("/jwks"));
             return a.status == 200 && a.json() != null && a.json().path("keys").size() > 0 ? List.of() : List.of("jwks: " + a);
         });
         probes.put("discovery", () -> {
-            Answer a = send(get("/.well-known/openid-configuration"));
+            Answer a = shown(show, get("/.well-known/openid-configuration"));
             return a.status == 200 && a.json() != null && base.equals(a.json().path("issuer").asText())
                     ? List.of() : List.of("discovery: " + a);
         });
@@ -262,6 +262,18 @@ class PgOutageTest {
             }
         }
         return problems;
+    }
+
+    /** {@link #send}, and print the answer (status, Retry-After, body) when {@code show}. */
+    static Answer shown(boolean show, HttpRequest.Builder b) {
+        Answer a = send(b);
+        if (show) {
+            System.out.println("PgOutageTest probe: " + a.what + " -> " + a.status + " in " + a.nanos / 1_000_000
+                    + " ms, Retry-After " + a.header("Retry-After").orElse("-") + ", "
+                    + a.header("Content-Type").orElse("-") + ": "
+                    + (a.body.length() > 300 ? a.body.substring(0, 300) + "..." : a.body));
+        }
+        return a;
     }
 
     /** Polls token requests after the resume until one is issued; @return nanoseconds from {@code up} to it */
