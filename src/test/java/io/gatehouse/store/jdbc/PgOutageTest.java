@@ -311,6 +311,8 @@ class PgOutageTest {
         }
         assertEquals(List.of(), List.copyOf(problems), "tokens after the outage");
         assertTrue(checked.get() > 0);
+        System.out.println("PgOutageTest: " + checked.get() + " acknowledged tokens introspected, " + revoked.size()
+                + " of them revoked with an acknowledgement; " + revocationUnknown.size() + " unacknowledged revocations left out");
     }
 
     /** A client_credentials token that must be issued. */
