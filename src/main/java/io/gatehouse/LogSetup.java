@@ -21,8 +21,14 @@ import java.util.Map;
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogSetup extends ContextAwareBase implements Configurator {
     static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %replace(%msg){'[\\r\\n]+', ' '}%n";
+    /**
+     * Hikari's ProxyConnection logs a WARN with the driver's whole stack trace for every pooled connection that breaks,
+     * i.e. a screenful per connection whenever the database goes away; the request gets 503 and
+     * {@code io.gatehouse.http.Unavailable} logs the same cause in one rate-limited line.
+     */
     private static final Map<String, Level> QUIET = Map.of("io.helidon", Level.WARN, "org.flywaydb", Level.WARN,
-            "com.zaxxer.hikari", Level.WARN, "com.password4j", Level.ERROR);
+            "com.zaxxer.hikari", Level.WARN, "com.zaxxer.hikari.pool.ProxyConnection", Level.ERROR,
+            "com.password4j", Level.ERROR);
 
     @Override
     public ExecutionStatus configure(LoggerContext ctx) {

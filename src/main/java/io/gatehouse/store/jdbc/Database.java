@@ -104,16 +104,23 @@ public final class Database implements AutoCloseable {
         if (vendor == Vendor.SQLITE) return writer.submit(work);
         try (Connection c = writes.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
-                c.rollback();
+                // When the connection is gone (database down), rollback fails too ("Connection is closed", no
+                // SQLState): what the caller gets, and what decides between 503 and 500, is the original error.
+                try {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            c.setAutoCommit(true);
+            return result;
         } catch (SQLException e) {
             throw Jdbc.failure("write", e);
         }

@@ -162,7 +162,22 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private void write(List<Pending<?>> batch) {
-        try (Connection c = ds.getConnection()) {
+        Connection connection;
+        try {
+            connection = ds.getConnection();
+        } catch (SQLException e) {
+            RuntimeException failure = Jdbc.failure("write", e);
+            batch.forEach(p -> p.done.completeExceptionally(failure));
+            // The pool found no connection within its timeout (database down): what queued up meanwhile would wait
+            // that long again before failing the same way, so it fails now (not written: its callers get 503).
+            if (failure instanceof StoreUnavailableException) {
+                for (Pending<?> p; (p = queue.poll()) != null; ) {
+                    if (p.state.compareAndSet(QUEUED, TAKEN)) p.done.completeExceptionally(failure);
+                }
+            }
+            return;
+        }
+        try (Connection c = connection) {
             if (runAll(c, batch)) {
                 batch.forEach(Pending::complete);
                 return;
@@ -188,7 +203,15 @@ final class GroupCommitWriter implements AutoCloseable {
             try {
                 p.run(c);
             } catch (SQLException | RuntimeException e) {
-                rollback(c);
+                try {
+                    rollback(c);
+                } catch (SQLException r) {
+                    // The connection is gone (database down): every unit fails, with the error that broke it
+                    // (a rollback on a closed connection says only "Connection is closed", which is no 503).
+                    e.addSuppressed(r);
+                    if (e instanceof SQLException s) throw s;
+                    throw r;
+                }
                 if (units.size() == 1) {
                     p.done.completeExceptionally(e instanceof SQLException s ? Jdbc.failure("write", s) : e);
                 }
