@@ -40,7 +40,8 @@ public final class Http {
         return TestServer.json(r).get("access_token").asText();
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder b) {
+    /** Sends a request (30 s timeout, no redirects followed). */
+    public static HttpResponse<String> send(HttpRequest.Builder b) {
         try {
             return CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
