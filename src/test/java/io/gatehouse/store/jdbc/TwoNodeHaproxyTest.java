@@ -446,42 +446,29 @@ class TwoNodeHaproxyTest {
             this.socket = socket;
         }
 
-        /** The configuration docs/storage.md shows, with the test's ports and an admin socket. */
-        static String config(int frontend, int nodeA, int nodeB, Path socket) {
-            return """
-                    global
-                        log stderr format raw local0 info
-                        stats socket %s mode 600 level admin
+        static final String DOCS = "docs/storage.md";
+        static final String SECTION = "### Reference deployment: several nodes behind HAProxy";
 
-                    defaults
-                        mode http
-                        log global
-                        option httplog
-                        option dontlog-normal
-                        timeout connect 2s
-                        timeout client 30s
-                        timeout server 30s
-                        timeout http-request 10s
-                        timeout check 2s
-                        # Retry only what never reached a node: a connection that could not be opened.
-                        retry-on conn-failure
-                        retries 2
-                        option redispatch 1
+        /**
+         * The haproxy.cfg that docs/storage.md shows as the reference deployment (the first code block of its
+         * section), with the test's addresses and admin socket put in: what the documentation shows is what runs.
+         */
+        static String config(int frontend, int nodeA, int nodeB, Path socket) throws IOException {
+            String doc = Files.readString(Path.of(DOCS));
+            int section = doc.indexOf(SECTION);
+            assertTrue(section >= 0, DOCS + " has no section '" + SECTION + "'");
+            int open = doc.indexOf("```\n", section);
+            int close = doc.indexOf("```\n", open + 4);
+            String cfg = doc.substring(open + 4, close);
+            cfg = replace(cfg, "stats socket /run/haproxy/admin.sock", "stats socket " + socket);
+            cfg = replace(cfg, "bind 127.0.0.1:8080", "bind 127.0.0.1:" + frontend);
+            cfg = replace(cfg, "server a 10.0.0.11:9000", "server a 127.0.0.1:" + nodeA);
+            return replace(cfg, "server b 10.0.0.12:9000", "server b 127.0.0.1:" + nodeB);
+        }
 
-                    frontend gatehouse
-                        bind 127.0.0.1:%d
-                        default_backend gatehouse_nodes
-
-                    backend gatehouse_nodes
-                        balance roundrobin
-                        option httpchk
-                        http-check send meth GET uri /jwks ver HTTP/1.1 hdr Host localhost
-                        http-check expect status 200
-                        default-server check inter 500ms fastinter 200ms downinter 1s fall 2 rise 2
-                        http-response set-header X-Gatehouse-Node %%s
-                        server a 127.0.0.1:%d
-                        server b 127.0.0.1:%d
-                    """.formatted(socket, frontend, nodeA, nodeB);
+        private static String replace(String cfg, String documented, String tested) {
+            assertTrue(cfg.contains(documented), "the haproxy.cfg in " + DOCS + " no longer has '" + documented + "'");
+            return cfg.replace(documented, tested);
         }
 
         static Haproxy start(String binary, int frontend, int nodeA, int nodeB) throws IOException {
