@@ -5,7 +5,7 @@
 # bin/pg-cluster.sh does for PostgreSQL). The test starts its own haproxy in the foreground on loopback ports, as a
 # child process, and stops it itself. Exports GATEHOUSE_TEST_HAPROXY=/path/to/haproxy when one works.
 # Never fails the sourcing script: without haproxy the test is skipped (and fails under CI when haproxy is
-# installed but GATEHOUSE_TEST_HAPROXY is not set). GATEHOUSE_TEST_HAPROXY=off skips it.
+# installed but does not run). GATEHOUSE_TEST_HAPROXY=off skips it (nothing is installed, the test skips).
 
 gh_haproxy_note() { echo "test-env/haproxy: $*" >&2; }
 
@@ -21,8 +21,8 @@ gh_haproxy_install() {
     return 0
   }
   gh_haproxy_note "installing haproxy with apt-get (one time)..."
-  # Debian's package enables and starts an haproxy service on port 80-less default config: forbid starting
-  # services while it installs (invoke-rc.d asks policy-rc.d; 101 = action forbidden).
+  # Debian's package starts its haproxy service once installed: forbid starting services while it installs
+  # (invoke-rc.d asks policy-rc.d; 101 = action forbidden). An existing policy-rc.d is left as it is.
   local policy=/usr/sbin/policy-rc.d made_policy=''
   if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && made_policy=1; fi
   DEBIAN_FRONTEND=noninteractive timeout 600 apt-get install -y -q --no-install-recommends haproxy >/dev/null 2>&1 \
@@ -35,8 +35,7 @@ gh_haproxy_install() {
 }
 
 if [ "${GATEHOUSE_TEST_HAPROXY:-}" = off ]; then
-  gh_haproxy_note "GATEHOUSE_TEST_HAPROXY=off: the HAProxy test will be skipped"
-  unset GATEHOUSE_TEST_HAPROXY
+  gh_haproxy_note "GATEHOUSE_TEST_HAPROXY=off: the HAProxy test will be skipped"  # the test reads it
 elif [ -n "${GATEHOUSE_TEST_HAPROXY:-}" ]; then
   gh_haproxy_note "using the given GATEHOUSE_TEST_HAPROXY=$GATEHOUSE_TEST_HAPROXY"
 else
