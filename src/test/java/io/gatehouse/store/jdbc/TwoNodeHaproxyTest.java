@@ -1,6 +1,5 @@
 package io.gatehouse.store.jdbc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.GrantType;
@@ -8,7 +7,6 @@ import io.gatehouse.core.model.TokenFormat;
 import io.gatehouse.testing.OidcFlow;
 import io.gatehouse.testing.ServerProcess;
 import io.gatehouse.testing.TestDb;
-import io.gatehouse.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -204,16 +202,19 @@ class TwoNodeHaproxyTest {
         List<Outcome> failed = all.stream().filter(o -> !o.ok()).toList();
         List<Outcome> afterKill = all.stream().filter(o -> o.startNs > killDone).toList();
         Map<String, Integer> stat = proxy.server("a");
-        System.out.printf("haproxy-test: %d requests through the proxy, %d failed (%s); %d in flight at the kill, "
-                        + "%d load threads; A marked DOWN %d ms after SIGKILL (%d ms after it was gone); "
+        System.out.printf("haproxy-test: %d requests through the proxy, %d failed (%s), %d of them sent while A was "
+                        + "dying (after SIGKILL, before the process was gone: %d ms); %d in flight at the kill, %d load threads; A marked DOWN %d ms after SIGKILL (%d ms after it was gone); "
                         + "HAProxy retried %d and redispatched %d connections for A, counted %d response errors and %d server aborts on A; "
                         + "%d requests after the kill, all on B: %s%n",
                 all.size(), failed.size(), failed.stream().map(o -> o.status + (o.error == null ? "" : " " + abbreviate(o.error))).toList(),
-                inFlightAtKill, LOAD_THREADS, (downAt - killStart) / 1_000_000, (downAt - killDone) / 1_000_000,
+                failed.stream().filter(o -> o.startNs > killStart).count(), (killDone - killStart) / 1_000_000, inFlightAtKill, LOAD_THREADS, (downAt - killStart) / 1_000_000, (downAt - killDone) / 1_000_000,
                 stat.getOrDefault("wretr", -1), stat.getOrDefault("wredis", -1), stat.getOrDefault("eresp", -1),
                 stat.getOrDefault("srv_abrt", -1), afterKill.size(),
                 afterKill.stream().filter(Outcome::ok).allMatch(o -> o.node.equals("b")));
 
+        // In flight at the kill: at node A between the SIGKILL and the moment the process is gone (the kernel unmaps a
+        // JVM's memory before it closes its sockets, so a dying node still accepts connections for a moment). A load
+        // thread has one request at a time, and those at A all fail together when its sockets close.
         assertTrue(failed.size() <= LOAD_THREADS, "at most the requests in flight at the kill fail: " + failed);
         for (Outcome f : failed) {
             assertTrue(f.startNs < killDone && f.endNs > killStart, "a failure outside the kill: " + f);
