@@ -203,11 +203,14 @@ class TwoNodeHaproxyTest {
         List<Outcome> afterKill = all.stream().filter(o -> o.startNs > killDone).toList();
         Map<String, Integer> stat = proxy.server("a");
         System.out.printf("haproxy-test: %d requests through the proxy, %d failed (%s), %d of them sent while A was "
-                        + "dying (after SIGKILL, before the process was gone: %d ms); %d in flight at the kill, %d load threads; A marked DOWN %d ms after SIGKILL (%d ms after it was gone); "
-                        + "HAProxy retried %d and redispatched %d connections for A, counted %d response errors and %d server aborts on A; "
-                        + "%d requests after the kill, all on B: %s%n",
-                all.size(), failed.size(), failed.stream().map(o -> o.status + (o.error == null ? "" : " " + abbreviate(o.error))).toList(),
-                failed.stream().filter(o -> o.startNs > killStart).count(), (killDone - killStart) / 1_000_000, inFlightAtKill, LOAD_THREADS, (downAt - killStart) / 1_000_000, (downAt - killDone) / 1_000_000,
+                        + "dying (after SIGKILL, before the process was gone: %d ms); %d in flight at the kill, "
+                        + "%d load threads; A marked DOWN %d ms after SIGKILL (%d ms after it was gone); HAProxy "
+                        + "retried %d and redispatched %d connections for A, counted %d response errors and %d server "
+                        + "aborts on A; %d requests after the kill, all on B: %s%n",
+                all.size(), failed.size(),
+                failed.stream().map(o -> o.status + (o.error == null ? "" : " " + abbreviate(o.error))).toList(),
+                failed.stream().filter(o -> o.startNs > killStart).count(), (killDone - killStart) / 1_000_000,
+                inFlightAtKill, LOAD_THREADS, (downAt - killStart) / 1_000_000, (downAt - killDone) / 1_000_000,
                 stat.getOrDefault("wretr", -1), stat.getOrDefault("wredis", -1), stat.getOrDefault("eresp", -1),
                 stat.getOrDefault("srv_abrt", -1), afterKill.size(),
                 afterKill.stream().filter(Outcome::ok).allMatch(o -> o.node.equals("b")));
