@@ -40,6 +40,7 @@ public final class Http {
         return TestServer.json(r).get("access_token").asText();
     }
 
+    /** Sends a request (30 s timeout, no redirects followed). */
     public static HttpResponse<String> send(HttpRequest.Builder b) {
         try {
             return CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());

@@ -14,6 +14,7 @@ import io.gatehouse.admin.UserAdmin;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.grant.Pkce;
+import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcUserStore;
 
 import java.net.URI;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,38 +46,52 @@ public final class OidcFlow {
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
 
     private final String base;
-    private final java.util.function.Function<HttpRequest.Builder, HttpResponse<String>> sender;
+    private final String issuer;
+    private final Function<HttpRequest.Builder, HttpResponse<String>> transport;
     public String cookie;
 
     public OidcFlow(TestServer server) {
-        this(server.base, server::send);
+        this(server.base, server.base, b -> server.send(b));
     }
 
-    /** A browser for a server in another process (see {@link ServerProcess}). */
-    public OidcFlow(String base) {
-        this(base, Http::send);
+    /**
+     * A browser talking to any server (another process, one node of several).
+     *
+     * @param base   where requests go (a node's own address)
+     * @param issuer the issuer the redirects must carry in {@code iss} (the same on every node)
+     */
+    public OidcFlow(String base, String issuer) {
+        this(base, issuer, Http::send);
     }
 
-    private OidcFlow(String base, java.util.function.Function<HttpRequest.Builder, HttpResponse<String>> sender) {
+    private OidcFlow(String base, String issuer, Function<HttpRequest.Builder, HttpResponse<String>> transport) {
         this.base = base;
-        this.sender = sender;
+        this.issuer = issuer;
+        this.transport = transport;
     }
 
     /** Users with cheap Argon2 parameters (the hash keeps its parameters, so verification is cheap too). */
     public static UserAdmin users(TestServer server) {
-        return new UserAdmin(new JdbcUserStore(server.db), new SecretHasher(1024, 1), Clock.systemUTC(),
-                new SecureRandom());
+        return users(server.db);
+    }
+
+    public static UserAdmin users(Database db) {
+        return new UserAdmin(new JdbcUserStore(db), new SecretHasher(1024, 1), Clock.systemUTC(), new SecureRandom());
     }
 
     public static User addUser(TestServer server, String username, String password) {
-        return users(server).add(username, password, new UserAdmin.Changes(username + "@example.com", true,
+        return addUser(server.db, username, password);
+    }
+
+    public static User addUser(Database db, String username, String password) {
+        return users(db).add(username, password, new UserAdmin.Changes(username + "@example.com", true,
                 "Name of " + username, Map.of("locale", "en")));
     }
 
     /** Sends a request as this browser: cookie attached, Set-Cookie remembered, no redirects followed. */
     public HttpResponse<String> send(HttpRequest.Builder b) {
         if (cookie != null) b.header("Cookie", "gh_session=" + cookie);
-        HttpResponse<String> r = sender.apply(b);
+        HttpResponse<String> r = transport.apply(b);
         for (String sc : r.headers().allValues("Set-Cookie")) {
             if (sc.startsWith("gh_session=")) {
                 String v = sc.substring("gh_session=".length(), sc.indexOf(';'));
@@ -144,7 +160,7 @@ public final class OidcFlow {
     public String code(HttpResponse<String> redirect, Optional<String> state) {
         Map<String, String> p = redirectParams(redirect);
         assertNotNull(p.get("code"), "no code in " + redirect.headers().firstValue("Location").orElse(""));
-        assertEquals(base, p.get("iss"));
+        assertEquals(issuer, p.get("iss"));
         assertEquals(state.orElse(null), p.get("state"));
         return p.get("code");
     }

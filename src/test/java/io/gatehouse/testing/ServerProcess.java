@@ -36,7 +36,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code serve --port 0 args...} and waits (at most 60 s) until it is ready. */
     public static ServerProcess serve(Map<String, String> env, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("serve", "--port", "0"));
+        return serve(env, 0, args);
+    }
+
+    /** Starts {@code serve --port PORT args...} (say, a node again on the port a load balancer knows). */
+    public static ServerProcess serve(Map<String, String> env, int port, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("serve", "--port", Integer.toString(port)));
         cmd.addAll(List.of(args));
         Process p = start(env, cmd);
         StringBuffer out = new StringBuffer();

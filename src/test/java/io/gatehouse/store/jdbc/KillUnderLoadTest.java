@@ -203,7 +203,7 @@ class KillUnderLoadTest {
     }
 
     private static String refreshTokenByCodeFlow(String base) {
-        OidcFlow browser = new OidcFlow(base);
+        OidcFlow browser = new OidcFlow(base, base);
         String code = browser.code(browser.authorizeAndApprove(authz("app", "scope", "openid api"), "alice", USER_PASSWORD),
                 Optional.of("st-1"));
         HttpResponse<String> r = Http.form(base + "/oauth2/token", q("grant_type", "authorization_code", "code", code,
