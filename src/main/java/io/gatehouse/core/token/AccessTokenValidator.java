@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
+import io.gatehouse.core.port.StoreUnavailableException;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.port.TokenStore;
@@ -155,6 +156,8 @@ public final class AccessTokenValidator {
             Map<String, Object> claims = jws.getPayload().toJSONObject();
             if (claims == null || !issuer.equals(claims.get("iss"))) return Optional.empty();
             return Optional.of(claims);
+        } catch (StoreUnavailableException e) {
+            throw e;  // not "no such token": a revocation must answer 503, never a 200 that revoked nothing
         } catch (ParseException | JOSEException | RuntimeException e) {
             return Optional.empty();
         }

@@ -234,4 +234,28 @@ class AccessTokenValidatorTest {
         assertEquals("The access token is malformed", reason("a".repeat(AccessTokenValidator.MAX_TOKEN_LENGTH + 1)));
         assertNull(assertDoesNotThrow(() -> validator.validate(null)).orElse(null));
     }
+
+    @Test
+    void verifiedClaimsWhenKeyReloadHitsUnavailableStoreThenThrowsInsteadOfNoSuchToken() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
+        io.gatehouse.core.port.KeyStore flaky = new io.gatehouse.core.port.KeyStore() {
+            public List<StoredKey> all() {
+                if (down.get()) throw new io.gatehouse.core.port.StoreUnavailableException("down", 2, null);
+                return keyStore.all();
+            }
+            public boolean insertIfNoneFor(StoredKey key) { return false; }
+        };
+        SigningKeys flakyKeys = new SigningKeys(flaky, clock);
+        flakyKeys.ensure(List.of());
+        AccessTokenValidator v = new AccessTokenValidator(ISS, flakyKeys, store, clock);
+        RSAKey other = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("not-loaded-yet").generate();
+        com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(new com.nimbusds.jose.JWSHeader.Builder(
+                com.nimbusds.jose.JWSAlgorithm.RS256).keyID("not-loaded-yet").type(new com.nimbusds.jose.JOSEObjectType("at+jwt"))
+                .build(), new com.nimbusds.jose.Payload(Map.of("iss", ISS)));
+        jws.sign(new com.nimbusds.jose.crypto.RSASSASigner(other));
+        down.set(true);
+        // A revocation of a token signed by a key this node has not loaded yet must not answer "unknown token" (200).
+        assertThrows(io.gatehouse.core.port.StoreUnavailableException.class,
+                () -> v.verifiedClaims(jws.serialize(), "at+jwt"));
+    }
 }
