@@ -85,6 +85,8 @@ class DiskFullTest {
     private static final int FS_MIB = 24;
     private static final String CLIENT = "opaque-svc";
     private static final String SECRET = "disk-full-s3cret";
+    /** A client with JWT access tokens: issuing one writes nothing. */
+    private static final String JWT_CLIENT = "jwt-svc";
     private static final Duration BOUND = Duration.ofSeconds(10);
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String JSON = "application/json";
@@ -236,6 +238,12 @@ class DiskFullTest {
         assertTrue(failedCheckpoint.mxFrame() >= AUTOCHECKPOINT_FRAMES, failedCheckpoint.toString());
         assertTrue(acknowledgedWhileFull.get() > acknowledgedAtFailedCheckpoint,
                 "no commit succeeded after the checkpoint failed");
+
+        // What needs no write still works: JWT access tokens, introspection.
+        HttpResponse<String> jwt = send("/oauth2/token", FORM, "grant_type=client_credentials", TestServer.basic(JWT_CLIENT, SECRET));
+        assertEquals(200, jwt.statusCode(), jwt.body());
+        assertTrue(active(TestServer.json(jwt).get("access_token").asText()));
+        assertTrue(active(mustBeActive.get(0)));
 
         // Housekeeping on the full disk: a clear 503-type failure, never a hang or a 500-type error.
         try (Database cli = cli()) {
@@ -396,6 +404,7 @@ class DiskFullTest {
             JdbcKeyStore keys = new JdbcKeyStore(db);
             for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
             admin(db).add(CLIENT, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("all")));
+            admin(db).add(JWT_CLIENT, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.JWT));
         }
     }
 
