@@ -67,6 +67,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -202,41 +203,47 @@ class DiskFullTest {
                 return null;
             }));
         }
+        // The wal-index, sampled while the workers run: once a checkpoint has failed, how many commits still follow.
+        AtomicReference<WalIndex> failedCheckpoint = new AtomicReference<>();
+        AtomicReference<WalIndex> lastSample = new AtomicReference<>();
+        AtomicInteger acknowledgedAtFailedCheckpoint = new AtomicInteger(-1);
+        Future<?> sampler = bounded.submit(() -> {
+            while (!stop.get()) {
+                WalIndex wal = walIndex();
+                lastSample.set(wal);
+                if (failedCheckpoint.get() == null && wal.checkpointFailed()) {
+                    acknowledgedAtFailedCheckpoint.set(acknowledgedWhileFull.get());
+                    failedCheckpoint.set(wal);
+                }
+                Thread.sleep(10);
+            }
+            return null;
+        });
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         long allFailedAt = 0;
-        int acknowledgedAtFailedCheckpoint = -1;
-        WalIndex failedCheckpoint = null;
-        long nextCliAdd = 0;
         for (int n = 0; System.nanoTime() < deadline; n++) {
-            if (System.nanoTime() >= nextCliAdd) {
-                String id = "cli-" + n;
-                if (cliAdd(id)) {
-                    cliAdded.add(id);
-                } else {
-                    failures.get(Op.CLI_ADD).incrementAndGet();
-                }
-                nextCliAdd = System.nanoTime() + 300_000_000L;
-            }
-            Thread.sleep(20);
-            WalIndex wal = walIndex();
-            if (failedCheckpoint == null && wal.checkpointFailed()) {
-                failedCheckpoint = wal;
-                acknowledgedAtFailedCheckpoint = acknowledgedWhileFull.get();
+            String id = "cli-" + n;
+            if (cliAdd(id)) {
+                cliAdded.add(id);
+            } else {
+                failures.get(Op.CLI_ADD).incrementAndGet();
             }
             if (allFailedAt == 0 && failures.values().stream().allMatch(f -> f.get() > 0)) allFailedAt = System.nanoTime();
             if (allFailedAt != 0 && System.nanoTime() - allFailedAt > 1_000_000_000L) break;  // full for a while
             for (Future<?> f : workers) if (f.isDone()) f.get();  // a worker's assertion error ends the test at once
+            Thread.sleep(200);
         }
         stop.set(true);
         for (Future<?> f : workers) f.get(30, TimeUnit.SECONDS);
-        System.out.printf("disk full: %d tokens acknowledged on the full disk (%d of them after the failed checkpoint "
-                        + "%s), failures %s, %d revocations acknowledged, %d CLI adds acknowledged%n",
-                acknowledgedWhileFull.get(), acknowledgedWhileFull.get() - acknowledgedAtFailedCheckpoint,
-                failedCheckpoint, failures, revoked.size(), cliAdded.size());
+        sampler.get(30, TimeUnit.SECONDS);
+        System.out.printf("disk full: %d tokens acknowledged on the full disk, %d of them after the first failed "
+                        + "checkpoint (%s; at the end %s); failures %s; %d revocations, %d CLI adds acknowledged%n",
+                acknowledgedWhileFull.get(), acknowledgedWhileFull.get() - acknowledgedAtFailedCheckpoint.get(),
+                failedCheckpoint.get(), lastSample.get(), failures, revoked.size(), cliAdded.size());
         for (Op op : Op.values()) assertTrue(failures.get(op).get() > 0, op + " never failed on the full disk: " + failures);
-        assertNotNull(failedCheckpoint, "no checkpoint was attempted (and failed) while the disk was full");
-        assertTrue(failedCheckpoint.mxFrame() >= AUTOCHECKPOINT_FRAMES, failedCheckpoint.toString());
-        assertTrue(acknowledgedWhileFull.get() > acknowledgedAtFailedCheckpoint,
+        assertNotNull(failedCheckpoint.get(), "no checkpoint was attempted (and failed) while the disk was full");
+        assertTrue(failedCheckpoint.get().mxFrame() >= AUTOCHECKPOINT_FRAMES, failedCheckpoint.get().toString());
+        assertTrue(acknowledgedWhileFull.get() > acknowledgedAtFailedCheckpoint.get(),
                 "no commit succeeded after the checkpoint failed");
 
         // What needs no write still works: JWT access tokens, introspection.
@@ -379,7 +386,7 @@ class DiskFullTest {
                     acknowledged.add(save(tokens));
                     grown = Files.size(shm) > shmBefore && walFileFrames() > FIRST_SHM_REGION_FRAMES;
                 } catch (StoreUnavailableException e) {
-                    causes.add(((SQLiteException) e.getCause()).getResultCode().name());
+                    causes.add(e.getCause() instanceof SQLiteException x ? x.getResultCode().name() : String.valueOf(e.getCause()));
                     shrink(filler, 4096);
                 }
             }
