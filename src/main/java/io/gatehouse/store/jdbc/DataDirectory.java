@@ -38,6 +38,8 @@ public final class DataDirectory {
     private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
             PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
             PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    /** Below this much free space, a refusal to start says that the file system is full. */
+    static final long LOW_SPACE_BYTES = 1024 * 1024;
     /** Server locks held by this JVM: closing any channel of a file would release the process's locks on it. */
     private static final ConcurrentHashMap<Path, FileChannel> HELD = new ConcurrentHashMap<>();
 
@@ -166,7 +168,23 @@ public final class DataDirectory {
             };
         } catch (IOException e) {
             closeQuietly(ch);
-            throw new Refused("cannot lock " + lock + " (" + e.getClass().getSimpleName() + ")");
+            throw new Refused("cannot lock " + lock + " (" + e.getClass().getSimpleName() + ")" + spaceProblem());
+        }
+    }
+
+    /**
+     * "; the file system holding DIR is full ..." when it has (almost) no space left, else "": appended to a
+     * refusal whose immediate cause (an I/O error writing the lock file, SQLite unable to create its shared-memory
+     * file) would not say so.
+     */
+    String spaceProblem() {
+        try {
+            long free = Files.getFileStore(dir).getUsableSpace();
+            if (free >= LOW_SPACE_BYTES) return "";
+            return "; the file system holding " + dir + " is full (" + free + " bytes free): free some space and "
+                    + "start again (no data was changed)";
+        } catch (IOException | SecurityException e) {
+            return "";
         }
     }
 

@@ -10,6 +10,7 @@ import org.sqlite.SQLiteDataSource;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Optional;
@@ -32,6 +33,8 @@ public final class Database implements AutoCloseable {
     /** SQLite's application_id of a Gatehouse database ("GHSE"): a foreign SQLite file is refused, never changed. */
     static final int APPLICATION_ID = 0x47485345;
     static final int BUSY_TIMEOUT_MS = 5_000;
+    /** Pages {@link #reclaimFreeSpace} gives back per write (4 MiB at the default page size). */
+    static final int RECLAIM_STEP = 1024;
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Database.class);
 
@@ -134,19 +137,26 @@ public final class Database implements AutoCloseable {
     /** Gives the space of deleted rows back to the file system (SQLite incremental vacuum; nothing on PostgreSQL). */
     void reclaimFreeSpace() {
         if (vendor != Vendor.SQLITE) return;
-        // In steps, each its own short write, so that token requests are never held up for long.
+        // In steps of at most RECLAIM_STEP pages, each its own short write, so that token requests are never held up
+        // for long. "pragma incremental_vacuum" frees one page per step of the statement (it returns a row per page),
+        // and JDBC's execute() steps once: so it is executed once per page, on one prepared statement, within a write.
         long before = Long.MAX_VALUE;
         while (true) {
             long free = write(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("pragma incremental_vacuum(1024)");
-                    try (var rs = s.executeQuery("pragma freelist_count")) {
-                        return rs.next() ? rs.getLong(1) : 0L;
-                    }
-                }
+                long pages = freelistCount(c);
+                try (PreparedStatement step = c.prepareStatement("pragma incremental_vacuum")) {
+                    for (long i = 0; i < Math.min(pages, RECLAIM_STEP); i++) step.execute();
+                }  // closed (reset) before the commit: a statement still in progress would make the commit fail
+                return freelistCount(c);
             });
             if (free == 0 || free >= before) return;  // done, or not an incremental-vacuum file
             before = free;
+        }
+    }
+
+    private static long freelistCount(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); var rs = s.executeQuery("pragma freelist_count")) {
+            return rs.next() ? rs.getLong(1) : 0L;
         }
     }
 

@@ -249,7 +249,9 @@ final class GroupCommitWriter implements AutoCloseable {
             try {
                 exec(c, "rollback");
             } catch (SQLException e) {
-                if (!e.getMessage().contains("no transaction is active")) throw e;  // SQLite rolled back by itself
+                // SQLite rolled back by itself: it does on SQLITE_FULL and I/O errors at COMMIT (a full disk). The
+                // connection stays usable and the next BEGIN works once there is space (DiskFullTest).
+                if (!e.getMessage().contains("no transaction is active")) throw e;
             }
         } else {
             c.rollback();

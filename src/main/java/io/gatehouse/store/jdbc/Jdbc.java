@@ -106,8 +106,27 @@ final class Jdbc {
      * database is down, unreachable, locked, full or out of resources; else {@link StoreException} (500).
      */
     static RuntimeException failure(String op, SQLException e) {
-        return unavailable(e) ? new StoreUnavailableException("database unavailable during " + op, RETRY_AFTER_SECONDS, e)
+        return unavailable(e)
+                ? new StoreUnavailableException("database unavailable during " + op + reason(e), RETRY_AFTER_SECONDS, e)
                 : new StoreException(op, e);
+    }
+
+    /**
+     * Why the database is unavailable, for the log and the CLI's message: a fixed text by error code, never the
+     * driver's message (which may quote values). SQLite reports a full disk as SQLITE_FULL, or as an I/O error when
+     * the full disk hit its shared-memory file (SQLITE_IOERR_SHMSIZE).
+     */
+    static String reason(SQLException e) {
+        if (e instanceof SQLiteException s) {
+            return switch (s.getResultCode().code & 0xff) {
+                case 13 -> ": the disk is full (" + s.getResultCode().name() + ")";
+                case 10 -> ": disk I/O error, is the disk full? (" + s.getResultCode().name() + ")";
+                case 5, 6 -> ": the database is locked (" + s.getResultCode().name() + ")";
+                default -> " (" + s.getResultCode().name() + ")";
+            };
+        }
+        if ("53100".equals(e.getSQLState())) return ": the database server's disk is full (SQLState 53100)";
+        return e.getSQLState() == null ? "" : " (SQLState " + e.getSQLState() + ")";
     }
 
     static boolean unavailable(SQLException e) {

@@ -98,7 +98,7 @@ final class Sqlite {
 
     private static RuntimeException notADatabase(DataDirectory dir, SQLException e) {
         if (Jdbc.unavailable(e) && !(e.getMessage() != null && e.getMessage().contains("NOTADB"))) {
-            return new DataDirectory.Refused("cannot open " + dir.database() + ": " + e.getMessage());
+            return new DataDirectory.Refused("cannot open " + dir.database() + ": " + e.getMessage() + dir.spaceProblem());
         }
         return new DataDirectory.Refused(dir.database() + " is not a usable SQLite database (" + e.getMessage()
                 + "); it was left untouched. Restore a backup (./gatehouse restore FILE) or move the file away");
