@@ -53,7 +53,7 @@ final class Sqlite {
 
     /** @return true when the file is already a Gatehouse database */
     private static boolean initialized(DataDirectory dir, String url, Durability durability) {
-        try (Connection c = connect(dir, url, durability)) {
+        try (Connection c = connect(url)) {
             return applicationId(c) == Database.APPLICATION_ID;
         } catch (SQLException e) {
             throw notADatabase(dir, e);
@@ -62,7 +62,7 @@ final class Sqlite {
 
     /** Marks a new (empty) file as Gatehouse's; refuses anything else. */
     private static Boolean initialize(DataDirectory dir, String url, Durability durability) {
-        try (Connection c = connect(dir, url, durability); Statement st = c.createStatement()) {
+        try (Connection c = connect(url); Statement st = c.createStatement()) {
             int id = applicationId(c);
             if (id == Database.APPLICATION_ID) return true;
             try (var rs = st.executeQuery("select count(*) from sqlite_master")) {
@@ -84,7 +84,7 @@ final class Sqlite {
     }
 
     /** A connection that changes nothing about the file (no journal mode set) until it is known to be ours. */
-    private static Connection connect(DataDirectory dir, String url, Durability durability) throws SQLException {
+    private static Connection connect(String url) throws SQLException {
         SQLiteConfig plain = new SQLiteConfig();
         plain.setBusyTimeout(Database.BUSY_TIMEOUT_MS);
         return plain.createConnection(url);
