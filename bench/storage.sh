@@ -37,16 +37,16 @@ peer_bench() {
 }
 
 now_ms() { date +%s%3N; }
-first_token_ms() {  # after starting a server at $1 (ms): waits for the first 200, prints the elapsed ms
+first_token_ms() {  # after starting a server at $1 (ms): waits for the first 200, sets FIRST_MS
   local t0=$1
   until [ "$(curl -s -o /dev/null -w '%{http_code}' -u bench-opaque:bench-secret -d grant_type=client_credentials \
             "$BASE/oauth2/token")" = 200 ]; do
     kill -0 "$GH" 2>/dev/null || { echo "storage bench: server died" >&2; cat "$DATA/server.log" >&2; exit 1; }
     sleep 0.005
   done
-  echo $(( $(now_ms) - t0 ))
+  FIRST_MS=$(( $(now_ms) - t0 ))
 }
-start_gatehouse() {  # DURABILITY
+start_gatehouse() {  # DURABILITY: starts the server (GH = its pid), FIRST_MS = process start to first token
   local t0; t0=$(now_ms)
   GATEHOUSE_DURABILITY=$1 "$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" >> "$DATA/server.log" 2>&1 &
   GH=$!
@@ -55,7 +55,7 @@ start_gatehouse() {  # DURABILITY
 
 echo "# $(date -u +%FT%TZ)  $(nproc) cpus, loadavg $(cut -d' ' -f1-3 /proc/loadavg); warm-up ${WARMUP}s, measure ${DURATION}s"
 echo "## node-oidc-provider, opaque tokens in memory (not durable)"
-TOKEN_FORMAT=opaque "$PEERS/start-oidc-provider.sh" | head -n1
+started=$(TOKEN_FORMAT=opaque "$PEERS/start-oidc-provider.sh"); echo "${started%%$'\n'*}"
 peer_bench node-opaque http://127.0.0.1:18081 /token bench-client bench-secret "$(cat "$PEERS/run/oidc-provider.pid")"
 kill "$(cat "$PEERS/run/oidc-provider.pid")"; rm -f "$PEERS/run/oidc-provider.pid"
 
@@ -65,7 +65,8 @@ for durability in full process; do
   DATA=$(mktemp -d /tmp/gatehouse-storage.XXXXXX)
   "$ROOT/gatehouse" client add bench-opaque --secret bench-secret --scope "read write" --token-format opaque \
       --data "$DATA" >/dev/null
-  echo "launch to first token (new data dir): $(start_gatehouse "$durability") ms"
+  start_gatehouse "$durability"
+  echo "launch to first token (new data dir): $FIRST_MS ms"
   peer_bench "gatehouse-$durability" "$BASE" /oauth2/token bench-opaque bench-secret "$GH"
   echo "database files after the run: $(cd "$DATA" && ls -l gatehouse.db* | awk '{printf "%s %d KiB  ", $9, $5/1024}')"
   times=""
@@ -76,7 +77,8 @@ for durability in full process; do
     sleep 1.5
     kill -9 "$GH"; wait "$GH" 2>/dev/null || true
     wait "$WRK" 2>/dev/null || true
-    times="$times $(start_gatehouse "$durability")"
+    start_gatehouse "$durability"
+    times="$times $FIRST_MS"
   done
   RESTART_LINES="$RESTART_LINES\n$durability: SIGKILL under load, then process start to first token (ms):$times"
   kill "$GH"; wait "$GH" 2>/dev/null || true; GH=""
