@@ -85,6 +85,39 @@ class GroupCommitWriterFailureTest {
         }
     }
 
+    @Test
+    void submitWhenQueueFullThenUnavailableAtOnceAndTheQueuedWritesStillRun() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        DataSource ds = dataSource(() -> {
+            asked.countDown();
+            await(release);  // the database is stuck: the writer holds one batch, everything else queues
+            return connection(method -> null);
+        });
+        try (GroupCommitWriter w = new GroupCommitWriter(ds, GroupCommitWriter.Transactions.JDBC, "test")) {
+            AtomicInteger written = new AtomicInteger();
+            List<Thread> callers = new ArrayList<>();
+            callers.add(Thread.ofVirtual().start(() -> w.submit(c -> written.incrementAndGet())));
+            assertTrue(asked.await(30, TimeUnit.SECONDS));
+            for (int i = 0; i < GroupCommitWriter.MAX_QUEUE; i++) {
+                callers.add(Thread.ofVirtual().start(() -> w.submit(c -> written.incrementAndGet())));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (Thread t : callers) {  // every caller has queued its write and waits for it
+                while (t.getState() != Thread.State.TIMED_WAITING) {
+                    assertTrue(System.nanoTime() < deadline, "caller never queued");
+                    Thread.sleep(1);
+                }
+            }
+            StoreUnavailableException full = assertThrows(StoreUnavailableException.class, () -> w.submit(c -> 0));
+            assertEquals("too many writes waiting", full.getMessage());
+            assertEquals(1, full.retryAfterSeconds());
+            release.countDown();
+            for (Thread t : callers) t.join(30_000);
+            assertEquals(GroupCommitWriter.MAX_QUEUE + 1, written.get(), "the queued writes ran once the database answered");
+        }
+    }
+
     interface ConnectionSupplier {
         Connection get() throws SQLException;
     }
