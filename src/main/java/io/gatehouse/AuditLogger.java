@@ -1,6 +1,8 @@
 package io.gatehouse;
 
+import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.port.AuditLog;
+import io.gatehouse.core.token.keys.KeyEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +17,7 @@ import java.util.function.Consumer;
  * sanitized (control characters, quotes and backslashes become {@code ?}; at most 100 characters). Secrets
  * and passwords never reach this class.
  */
-public final class AuditLogger implements AuditLog {
+public final class AuditLogger implements AuditLog, KeyEvents {
     public static final int DEFAULT_PER_SECOND = 20;
     static final int MAX_VALUE_LENGTH = 100;
     private static final Logger LOG = LoggerFactory.getLogger("gatehouse.audit");
@@ -48,6 +50,11 @@ public final class AuditLogger implements AuditLog {
     public void loginSucceeded(String username, String userId, String address) {
         emit("login succeeded: username=\"" + clean(username) + "\" user_id=\"" + clean(userId) + "\" address=\""
                 + clean(address) + "\"");
+    }
+
+    @Override
+    public void keyChanged(String kid, SigningAlg alg, String change, String actor) {
+        emit("signing key " + change + ": kid=\"" + clean(kid) + "\" alg=" + alg + " actor=\"" + clean(actor) + "\"");
     }
 
     @Override

@@ -12,6 +12,8 @@ import io.gatehouse.core.TokenService;
 import io.gatehouse.core.grant.ClientCredentialsGrant;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.token.SigningKeys;
+import io.gatehouse.core.token.keys.KeyProtection;
+import io.gatehouse.core.token.keys.KeyRotation;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.http.HttpServer;
 import io.gatehouse.http.Metrics;
@@ -51,15 +53,17 @@ public final class Gatehouse implements AutoCloseable {
     private final HttpServer server;
     private final String issuer;
     private final PurgeScheduler purge;  // null when disabled
+    private final KeyScheduler keyScheduler;
     private final Metrics metrics;
 
-    private Gatehouse(Database db, HttpServer server, String issuer, PurgeScheduler purge,
+    private Gatehouse(Database db, HttpServer server, String issuer, PurgeScheduler purge, KeyScheduler keyScheduler,
                       Metrics metrics) {
         this.metrics = metrics;
         this.db = db;
         this.server = server;
         this.issuer = issuer;
         this.purge = purge;
+        this.keyScheduler = keyScheduler;
     }
 
     /**
@@ -82,7 +86,8 @@ public final class Gatehouse implements AutoCloseable {
             long t0 = System.nanoTime();
             db = Database.open(config.database(), Database.Role.SERVER);
             Crypto.awaitInstall();  // keys must be generated and loaded under the provider that will use them
-            var keys = new SigningKeys(new JdbcKeyStore(db), clock);
+            var keyStore = new JdbcKeyStore(db);
+            var keys = new SigningKeys(keyStore, KeyProtection.plaintext(), clock);
             keys.ensure(List.of(SigningAlg.values()));
             Thread.ofPlatform().daemon().name("warm-up").start(keys::warmUp);
             LOG.debug("database and keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -92,7 +97,7 @@ public final class Gatehouse implements AutoCloseable {
                 long tm = System.nanoTime();
                 Metrics m = join(metrics);
                 LOG.debug("waited {} ms for metrics", (System.nanoTime() - tm) / 1_000_000);
-                return routes(config, db, clock, keys, new JdbcClientRepository(db), tokens,
+                return routes(config, db, clock, keyStore, keys, new JdbcClientRepository(db), tokens,
                         new SecureRandom(), router, server, m);
             } catch (RuntimeException e) {
                 server.close();
@@ -114,11 +119,15 @@ public final class Gatehouse implements AutoCloseable {
         }
     }
 
-    private static Gatehouse routes(ServerConfig config, Database db, Clock clock, SigningKeys keys,
+    private static Gatehouse routes(ServerConfig config, Database db, Clock clock, JdbcKeyStore keyStore, SigningKeys keys,
                                     JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
                                     Router router, HttpServer server, Metrics metrics) {
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
         var audit = AuditLogger.toLog(clock);
+        var rotation = new KeyRotation(keyStore, keys, config.keys().policy(), () -> KeyRotation.longestTokenLifetime(clients), audit,
+                clock, List.of(SigningAlg.values()));
+        String node = "node " + hostForUrl(config.host()) + ":" + server.port() + " (pid " + ProcessHandle.current().pid() + ")";
+        KeyScheduler.run(rotation, keys, node);  // what fell due while no node ran (promotions, removals)
         var hasher = new SecretHasher();   // one instance: it bounds concurrent Argon2id work for the whole process
         var authenticator = new ClientAuthenticator(clients, hasher, clock, random, audit);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
@@ -144,7 +153,7 @@ public final class Gatehouse implements AutoCloseable {
         var discovery = new DiscoveryEndpoint(metadata(issuer, config));
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
-        router.get("/jwks", new JwksEndpoint(keys));
+        router.get("/jwks", new JwksEndpoint(keys, config.keys().jwksMaxAge()));
         if (metrics.enabled()) router.get(MetricsEndpoint.PATH, new MetricsEndpoint(metrics));
 
         router.ready();
@@ -155,6 +164,7 @@ public final class Gatehouse implements AutoCloseable {
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
         var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), clock);
         return new Gatehouse(db, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
+                KeyScheduler.start(rotation, keys, node),
                 metrics);
     }
 
@@ -218,6 +228,7 @@ public final class Gatehouse implements AutoCloseable {
     @Override
     public void close() {
         if (purge != null) purge.close();
+        keyScheduler.close();
         server.close();
         metrics.close();
         db.close();

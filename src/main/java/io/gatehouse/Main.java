@@ -2,6 +2,7 @@ package io.gatehouse;
 
 import io.gatehouse.admin.BackupCommands;
 import io.gatehouse.admin.ClientCommands;
+import io.gatehouse.admin.KeyCommands;
 import io.gatehouse.admin.UserCommands;
 import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.ServerConfig;
@@ -24,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: an OAuth 2.0 / OpenID Connect authorization server.",
         subcommands = {Main.Serve.class, ClientCommands.class, UserCommands.class, BackupCommands.Backup.class,
-                BackupCommands.Restore.class})
+                BackupCommands.Restore.class, KeyCommands.class})
 public final class Main implements Runnable {
     private static final long STARTED = System.nanoTime();
 

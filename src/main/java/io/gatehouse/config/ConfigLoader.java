@@ -1,6 +1,7 @@
 package io.gatehouse.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.token.keys.KeyPolicy;
 import io.gatehouse.http.Json;
 import io.gatehouse.store.jdbc.DatabaseSettings;
 import io.gatehouse.store.jdbc.Durability;
@@ -31,7 +32,7 @@ public final class ConfigLoader {
 
     static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
             "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics", "durability",
-            "allow-insecure-permissions");
+            "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days");
 
     private ConfigLoader() {
     }
@@ -66,8 +67,13 @@ public final class ConfigLoader {
                 pick(null, env.get("GATEHOUSE_ALLOW_INSECURE_PERMISSIONS"), text(file, "allow-insecure-permissions"), "false"));
         if (pool < 1) throw new IllegalArgumentException("db-pool-size must be at least 1");
         var database = new DatabaseSettings(dbUrl, dbUser, dbPassword, pool, data, durability, insecure);
+        int maxAge = parseInt("jwks-max-age-seconds", pick(null, env.get("GATEHOUSE_JWKS_MAX_AGE_SECONDS"),
+                text(file, "jwks-max-age-seconds"), Long.toString(KeyPolicy.DEFAULT_JWKS_MAX_AGE.toSeconds())));
+        int rotationDays = parseInt("key-rotation-days", pick(null, env.get("GATEHOUSE_KEY_ROTATION_DAYS"),
+                text(file, "key-rotation-days"), Long.toString(KeyPolicy.DEFAULT_ROTATION.toDays())));
+        var keys = new KeyConfig(java.time.Duration.ofSeconds(maxAge), java.time.Duration.ofDays(rotationDays));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
-                java.time.Duration.ofSeconds(purge), metrics);
+                java.time.Duration.ofSeconds(purge), metrics, keys);
     }
 
     private static JsonNode readFile(Path p) {

@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param demo        register the demo clients and user when missing
  * @param purgeInterval how often expired rows are deleted; zero disables purging
  * @param metrics     whether {@code GET /metrics} (Prometheus text format) is served
+ * @param keys        signing-key lifecycle settings
  */
 public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
-                           boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics) {
+                           boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
+                           KeyConfig keys) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -51,39 +53,43 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
     }
 
     public ServerConfig withResourceApi(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics);
+        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys);
     }
 
     public ServerConfig withDemo(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys);
     }
 
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
-                purgeInterval, metrics);
+                purgeInterval, metrics, keys);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
-                metrics);
+                metrics, keys);
+    }
+
+    public ServerConfig withKeys(KeyConfig k) {
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k);
     }
 
     public ServerConfig withDatabase(DatabaseSettings db) {
-        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics);
+        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys);
     }
 
     /** A config for tests: port 0, the embedded database in {@code dataDir}, defaults elsewhere. */
     public static ServerConfig forTest(Path dataDir) {
         return new ServerConfig(DEFAULT_HOST, 0, DatabaseSettings.embedded(dataDir), Optional.empty(), defaultMounts(),
-                true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true);
+                true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults());
     }
 
     @Override

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class TokenIssuerTest {
     final Fakes.MutableClock clock = new Fakes.MutableClock(Instant.parse("2026-01-01T00:00:00.750Z"));
     final Fakes.Tokens store = new Fakes.Tokens();
-    final SigningKeys keys = new SigningKeys(new Fakes.Keys(), clock);
+    final SigningKeys keys = new SigningKeys(new Fakes.Keys(), io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
     final TokenIssuer issuer = new TokenIssuer("https://as.example", keys, store, clock, new SecureRandom());
 
     @Test
@@ -68,8 +68,8 @@ class TokenIssuerTest {
     @Test
     void keysAreGeneratedOnceAndReusedAcrossInstances() {
         Fakes.Keys shared = new Fakes.Keys();
-        SigningKeys a = new SigningKeys(shared, clock);
-        SigningKeys b = new SigningKeys(shared, clock);
+        SigningKeys a = new SigningKeys(shared, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
+        SigningKeys b = new SigningKeys(shared, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
         a.ensure(List.of(SigningAlg.ES256, SigningAlg.EdDSA));
         b.ensure(List.of(SigningAlg.ES256, SigningAlg.EdDSA));
         assertEquals(2, shared.rows.size());

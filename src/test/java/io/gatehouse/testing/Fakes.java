@@ -5,6 +5,7 @@ import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.port.ClientRepository;
 import io.gatehouse.core.port.KeyStore;
+import io.gatehouse.core.port.KeyStore.State;
 import io.gatehouse.core.port.TokenStore;
 
 import java.time.Clock;
@@ -76,14 +77,61 @@ public final class Fakes {
         }
     }
 
-    public static final class Keys implements KeyStore {
+    /** The key store's contract in memory: one active and one next key per algorithm, conditional state changes. */
+    public static class Keys implements KeyStore {
         public final List<StoredKey> rows = new ArrayList<>();
 
         public synchronized List<StoredKey> all() { return List.copyOf(rows); }
 
-        public synchronized boolean insertIfNoneFor(StoredKey key) {
-            if (rows.stream().anyMatch(k -> k.alg() == key.alg())) return false;
+        public synchronized boolean insert(StoredKey key) {
+            if (rows.stream().anyMatch(k -> k.kid().equals(key.kid()))) return false;
+            if (key.state() != State.RETIRED
+                    && rows.stream().anyMatch(k -> k.alg() == key.alg() && k.state() == key.state())) return false;
             return rows.add(key);
+        }
+
+        public synchronized boolean promote(String next, java.util.Optional<String> retiring, Instant now, Instant removeAfter) {
+            java.util.Optional<StoredKey> n = find(next, State.NEXT);
+            java.util.Optional<StoredKey> r = retiring.flatMap(kid -> find(kid, State.ACTIVE));
+            if (n.isEmpty() || (retiring.isPresent() && r.isEmpty())) return false;
+            if (retiring.isEmpty() && rows.stream().anyMatch(k -> k.alg() == n.get().alg() && k.state() == State.ACTIVE)) return false;
+            r.ifPresent(k -> replace(k, new StoredKey(k.kid(), k.alg(), State.RETIRED, k.privateKey(), k.kekId(),
+                    k.certificateChain(), k.createdAt(), k.activatedAt(), java.util.Optional.of(now), java.util.Optional.of(removeAfter))));
+            StoredKey k = n.get();
+            replace(k, new StoredKey(k.kid(), k.alg(), State.ACTIVE, k.privateKey(), k.kekId(), k.certificateChain(),
+                    k.createdAt(), java.util.Optional.of(now), k.retiredAt(), k.removeAfter()));
+            return true;
+        }
+
+        public synchronized boolean retire(String kid, State from, Instant now, Instant removeAfter) {
+            java.util.Optional<StoredKey> f = find(kid, from);
+            f.ifPresent(k -> replace(k, new StoredKey(k.kid(), k.alg(), State.RETIRED, k.privateKey(), k.kekId(),
+                    k.certificateChain(), k.createdAt(), k.activatedAt(), java.util.Optional.of(now), java.util.Optional.of(removeAfter))));
+            return f.isPresent();
+        }
+
+        public synchronized boolean remove(String kid, State from) {
+            return find(kid, from).map(rows::remove).orElse(false);
+        }
+
+        public synchronized boolean replacePrivateKey(String kid, String expected, String privateKey, java.util.Optional<String> kekId) {
+            java.util.Optional<StoredKey> f = rows.stream().filter(k -> k.kid().equals(kid) && k.privateKey().equals(expected)).findFirst();
+            f.ifPresent(k -> replace(k, k.withPrivateKey(privateKey, kekId)));
+            return f.isPresent();
+        }
+
+        public synchronized boolean setCertificateChain(String kid, List<String> chain) {
+            java.util.Optional<StoredKey> f = rows.stream().filter(k -> k.kid().equals(kid) && k.certificateChain().isEmpty()).findFirst();
+            f.ifPresent(k -> replace(k, k.withCertificateChain(chain)));
+            return f.isPresent();
+        }
+
+        private java.util.Optional<StoredKey> find(String kid, State state) {
+            return rows.stream().filter(k -> k.kid().equals(kid) && k.state() == state).findFirst();
+        }
+
+        private void replace(StoredKey old, StoredKey now) {
+            rows.set(rows.indexOf(old), now);
         }
     }
 

@@ -26,7 +26,6 @@ public final class InMemoryStores {
     public final Set<String> revokedGrants = ConcurrentHashMap.newKeySet();
     public final Map<String, List<String>> jtisByGrant = new ConcurrentHashMap<>();
     public final Map<String, User> users = new ConcurrentHashMap<>();
-    private final List<KeyStore.StoredKey> keys = new ArrayList<>();
 
     public final TokenStore tokens = new TokenStore() {
         public void save(TokenRecord t) { tokenRows.put(t.tokenHash(), t); }
@@ -83,13 +82,7 @@ public final class InMemoryStores {
         public boolean delete(String id) { return users.remove(id) != null; }
     };
 
-    public final KeyStore keyStore = new KeyStore() {
-        public synchronized List<StoredKey> all() { return List.copyOf(keys); }
-        public synchronized boolean insertIfNoneFor(StoredKey k) {
-            if (keys.stream().anyMatch(x -> x.alg() == k.alg())) return false;
-            return keys.add(k);
-        }
-    };
+    public final KeyStore keyStore = new Fakes.Keys();
 
     private static TokenRecord revoked(TokenRecord t) {
         return new TokenRecord(t.tokenHash(), t.kind(), t.clientId(), t.subject(), t.scope(), t.issuedAt(), t.expiresAt(),

@@ -73,7 +73,7 @@ public final class TestServer implements AutoCloseable {
         Database db = Database.open(cfg.database(), Database.Role.CLI);
         try {
             JdbcKeyStore keyStore = new JdbcKeyStore(db);
-            for (KeyStore.StoredKey k : keys()) keyStore.insertIfNoneFor(k);
+            for (KeyStore.StoredKey k : keys()) keyStore.insert(k);
             return new TestServer(Gatehouse.start(cfg, clock), db, dir);
         } catch (RuntimeException e) {
             db.close();
@@ -85,13 +85,9 @@ public final class TestServer implements AutoCloseable {
     /** Signing keys generated once per JVM; copy them into a fresh database to skip key generation. */
     public static synchronized List<KeyStore.StoredKey> keys() {
         if (sharedKeys == null) {
-            List<KeyStore.StoredKey> generated = new ArrayList<>();
-            KeyStore mem = new KeyStore() {
-                public List<StoredKey> all() { return List.copyOf(generated); }
-                public boolean insertIfNoneFor(StoredKey key) { return generated.add(key); }
-            };
-            new SigningKeys(mem, Clock.systemUTC()).ensure(List.of(SigningAlg.values()));
-            sharedKeys = List.copyOf(generated);
+            Fakes.Keys mem = new Fakes.Keys();
+            new SigningKeys(mem, io.gatehouse.core.token.keys.KeyProtection.plaintext(), Clock.systemUTC()).ensure(List.of(SigningAlg.values()));
+            sharedKeys = mem.all();
         }
         return sharedKeys;
     }

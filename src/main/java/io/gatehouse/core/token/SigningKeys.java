@@ -4,84 +4,99 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.port.KeyStore;
+import io.gatehouse.core.port.KeyStore.State;
 import io.gatehouse.core.port.KeyStore.StoredKey;
+import io.gatehouse.core.token.keys.KeyProtection;
+import io.gatehouse.core.token.keys.KeyRing;
 
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The server's signing keys: one per algorithm, generated on first use, kept in the {@link KeyStore}
- * so every node signs with and publishes the same keys. The kid is the RFC 7638 thumbprint. Signers,
- * verifiers and the public JWKS document are built once, never per request.
+ * This node's view of the signing keys, kept in memory and refreshed from the {@link KeyStore} ({@link #reload}: on
+ * a schedule, and once for an unknown kid), so that signing and verifying never read the database. The active key
+ * of an algorithm signs; every stored key (next, active, retired) is published and verifies. Signers, verifiers and
+ * the public JWKS document are built once per key, never per request.
  */
 public final class SigningKeys {
     /** A loaded key: everything needed to sign and verify with it. */
     public record Key(String kid, SigningAlg alg, JWSAlgorithm jwsAlgorithm, JWSSigner signer, JWSVerifier verifier,
-                      JWK publicJwk) {
+                      JWK publicJwk, State state) {
         @Override
         public String toString() {
-            return "Key[kid=" + kid + ", alg=" + alg + "]";
+            return "Key[kid=" + kid + ", alg=" + alg + ", state=" + state + "]";
         }
     }
 
-    private final KeyStore store;
-    private final Clock clock;
-    private volatile Map<SigningAlg, Key> byAlg = Map.of();
-    private volatile Map<String, Key> byKid = Map.of();
-    private volatile String publicJwks = "{\"keys\":[]}";
+    private record Loaded(String privateKey, State state, Key key) {
+    }
 
-    public SigningKeys(KeyStore store, Clock clock) {
+    private final KeyStore store;
+    private final KeyProtection protection;
+    private final Clock clock;
+    private volatile Map<SigningAlg, Key> active = Map.of();
+    private volatile Map<String, Key> byKid = Map.of();
+    private volatile KeyRing ring = new KeyRing(List.of());
+    private volatile String publicJwks = "{\"keys\":[]}";
+    private Map<String, Loaded> loaded = Map.of();  // guarded by this: parsed keys, reused while unchanged
+
+    public SigningKeys(KeyStore store, KeyProtection protection, Clock clock) {
         this.store = store;
+        this.protection = protection;
         this.clock = clock;
     }
 
-    /** Loads stored keys and generates (and stores) the missing ones for {@code algs}. */
+    /**
+     * Loads the stored keys and creates an active key for each of {@code algs} that has none (a first start: nothing
+     * was published or signed yet, so nothing waits). A key that lost the race to another node's is simply not
+     * stored. Later keys come from {@link io.gatehouse.core.token.keys.KeyRotation}.
+     */
     public synchronized void ensure(Collection<SigningAlg> algs) {
         reload();
-        List<SigningAlg> missing = algs.stream().filter(a -> !byAlg.containsKey(a)).distinct().toList();
+        List<SigningAlg> missing = algs.stream().distinct()
+                .filter(a -> ring.active(a).isEmpty() && ring.next(a).isEmpty()).toList();
         if (missing.isEmpty()) return;
         // Generated in parallel: RSA key generation dominates a first start.
-        missing.parallelStream().map(this::generate).toList().forEach(store::insertIfNoneFor);
+        missing.parallelStream().map(a -> newKey(a, State.ACTIVE)).toList().forEach(store::insert);
         reload();
     }
 
-    /** The key for an algorithm, generating it on first use. */
-    public Key forAlg(SigningAlg alg) {
-        Key k = byAlg.get(alg);
-        if (k != null) return k;
-        ensure(List.of(alg));
-        return byAlg.get(alg);
+    /** A new key of {@code alg} in {@code state}, sealed for storage (not stored yet). */
+    public StoredKey newKey(SigningAlg alg, State state) {
+        JWK jwk = KeyMaterial.generate(alg);
+        KeyProtection.Sealed sealed = protection.seal(jwk.getKeyID(), alg, jwk.toJSONString());
+        return StoredKey.created(jwk.getKeyID(), alg, state, sealed.value(), clock.instant())
+                .withPrivateKey(sealed.value(), sealed.kekId());
     }
 
-    /** The key with this kid, reloading once in case another node generated it; empty for a null kid. */
+    /** The key that signs for an algorithm: the active one, as this node last loaded it. */
+    public Key forAlg(SigningAlg alg) {
+        Key k = active.get(alg);
+        if (k != null) return k;
+        ensure(List.of(alg));
+        k = active.get(alg);
+        if (k == null) throw new IllegalStateException("no active " + alg + " key");
+        return k;
+    }
+
+    /** The published key with this kid, reloading once in case another node created it; empty for a null kid. */
     public Optional<Key> forKid(String kid) {
         if (kid == null) return Optional.empty();  // Map.of rejects null keys with a NullPointerException
         Key k = byKid.get(kid);
         if (k == null) {
-            synchronized (this) {
-                reload();
-            }
+            reload();
             k = byKid.get(kid);
         }
         return Optional.ofNullable(k);
@@ -105,85 +120,51 @@ public final class SigningKeys {
         }
     }
 
-    /** RFC 7517 JWK Set with public keys only. */
+    /** RFC 7517 JWK Set of every published key (next, active, retired), public parts only. */
     public String publicJwksJson() {
         return publicJwks;
     }
 
+    /** Every published key. */
     public List<Key> all() {
         return List.copyOf(byKid.values());
     }
 
-    private void reload() {
+    /** The stored keys as last loaded (states and times), for the lifecycle and metrics. */
+    public KeyRing ring() {
+        return ring;
+    }
+
+    /**
+     * Reads the keys from the store and swaps this node's view in one step. Keys whose stored form did not change are
+     * not parsed again.
+     *
+     * @throws KeyProtection.Failure or IllegalStateException naming the key that cannot be opened or loaded
+     */
+    public synchronized void reload() {
+        List<StoredKey> rows = store.all();
         Map<SigningAlg, Key> a = new EnumMap<>(SigningAlg.class);
-        Map<String, Key> k = new java.util.LinkedHashMap<>();
+        Map<String, Key> k = new LinkedHashMap<>();
+        Map<String, Loaded> cache = new HashMap<>();
         List<JWK> pub = new ArrayList<>();
-        for (StoredKey sk : store.all()) {
-            Key key = load(sk);
-            a.putIfAbsent(sk.alg(), key);
-            k.put(key.kid(), key);
-            pub.add(key.publicJwk());
+        for (StoredKey sk : rows) {
+            Loaded l = loaded.get(sk.kid());
+            if (l == null || !l.privateKey().equals(sk.privateKey()) || l.state() != sk.state()) {
+                l = new Loaded(sk.privateKey(), sk.state(), KeyMaterial.load(sk, protection.open(sk)));
+            }
+            cache.put(sk.kid(), l);
+            if (sk.state() == State.ACTIVE) a.put(sk.alg(), l.key());
+            k.put(sk.kid(), l.key());
+            pub.add(l.key().publicJwk());
         }
-        byAlg = Map.copyOf(a);
+        loaded = cache;
+        ring = new KeyRing(rows);
         byKid = Map.copyOf(k);
+        active = Map.copyOf(a);
         publicJwks = new JWKSet(pub).toString(true);
     }
 
-    private StoredKey generate(SigningAlg alg) {
-        try {
-            JWK jwk = switch (alg) {
-                case RS256, PS256 -> new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE)
-                        .algorithm(jwsAlgorithm(alg)).keyIDFromThumbprint(true).generate();
-                case ES256 -> new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
-                        .algorithm(JWSAlgorithm.ES256).keyIDFromThumbprint(true).generate();
-                case EdDSA -> Ed25519.generate();
-            };
-            return new StoredKey(jwk.getKeyID(), alg, jwk.toJSONString(), clock.instant());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot generate a " + alg + " key", e);
-        }
-    }
-
-    private static Key load(StoredKey sk) {
-        try {
-            JWK jwk = JWK.parse(sk.privateJwk());
-            JWSSigner signer;
-            JWSVerifier verifier;
-            switch (sk.alg()) {
-                case RS256, PS256 -> {
-                    signer = new RSASSASigner(jwk.toRSAKey());
-                    verifier = new RSASSAVerifier(jwk.toRSAKey().toPublicJWK());
-                }
-                case ES256 -> {
-                    signer = new ECDSASigner(jwk.toECKey());
-                    verifier = new ECDSAVerifier(jwk.toECKey().toPublicJWK());
-                }
-                case EdDSA -> {
-                    signer = Ed25519.signer((OctetKeyPair) jwk);
-                    verifier = Ed25519.verifier((OctetKeyPair) jwk);
-                }
-                default -> throw new IllegalStateException();
-            }
-            return new Key(sk.kid(), sk.alg(), jwsAlgorithm(sk.alg()), signer, verifier, jwk.toPublicJWK());
-        } catch (ParseException | JOSEException e) {
-            throw new IllegalStateException("stored key " + sk.kid() + " cannot be loaded", e);
-        }
-    }
-
     public static JWSAlgorithm jwsAlgorithm(SigningAlg alg) {
-        return switch (alg) {
-            case RS256 -> JWSAlgorithm.RS256;
-            case ES256 -> JWSAlgorithm.ES256;
-            case PS256 -> JWSAlgorithm.PS256;
-            case EdDSA -> JWSAlgorithm.EdDSA;
-        };
-    }
-
-    static boolean isRsa(JWK jwk) {
-        return jwk instanceof RSAKey;
-    }
-
-    static boolean isEc(JWK jwk) {
-        return jwk instanceof ECKey;
+        return KeyMaterial.jwsAlgorithm(alg);
     }
 }

@@ -45,7 +45,7 @@ class UserGrantsTest {
 
     @BeforeEach
     void wire() {
-        SigningKeys keys = new SigningKeys(stores.keyStore, clock);
+        SigningKeys keys = new SigningKeys(stores.keyStore, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
         TokenIssuer issuer = new TokenIssuer(ISS, keys, stores.tokens, clock, random);
         UserTokens userTokens = new UserTokens(issuer, new IdTokens(issuer, clock), stores.tokens, stores.codeStore, clock, random);
         codeGrant = new AuthorizationCodeGrant(stores.codeStore, stores.userStore, userTokens, clock);

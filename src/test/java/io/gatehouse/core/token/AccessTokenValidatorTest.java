@@ -42,13 +42,13 @@ class AccessTokenValidatorTest {
     @BeforeAll
     static void generateKeys() {
         keyStore = new Fakes.Keys();
-        new SigningKeys(keyStore, java.time.Clock.systemUTC()).ensure(List.of(SigningAlg.values()));
+        new SigningKeys(keyStore, io.gatehouse.core.token.keys.KeyProtection.plaintext(), java.time.Clock.systemUTC()).ensure(List.of(SigningAlg.values()));
     }
 
     @BeforeEach
     void setUp() {
         clock = new Fakes.MutableClock(T0);
-        keys = new SigningKeys(keyStore, clock);
+        keys = new SigningKeys(keyStore, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
         keys.ensure(List.of());
         store = new Fakes.Tokens();
         issuer = new TokenIssuer(ISS, keys, store, clock, new SecureRandom());
@@ -66,7 +66,7 @@ class AccessTokenValidatorTest {
 
     RSAKey serverRsaKey() throws Exception {
         return com.nimbusds.jose.jwk.JWK.parse(keyStore.all().stream().filter(k -> k.alg() == SigningAlg.RS256)
-                .findFirst().orElseThrow().privateJwk()).toRSAKey();
+                .findFirst().orElseThrow().privateKey()).toRSAKey();
     }
 
     String reason(String token) {
@@ -238,14 +238,14 @@ class AccessTokenValidatorTest {
     @Test
     void verifiedClaimsWhenKeyReloadHitsUnavailableStoreThenThrowsInsteadOfNoSuchToken() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
-        io.gatehouse.core.port.KeyStore flaky = new io.gatehouse.core.port.KeyStore() {
-            public List<StoredKey> all() {
+        Fakes.Keys flaky = new Fakes.Keys() {
+            @Override
+            public synchronized List<StoredKey> all() {
                 if (down.get()) throw new io.gatehouse.core.port.StoreUnavailableException("down", 2, null);
                 return keyStore.all();
             }
-            public boolean insertIfNoneFor(StoredKey key) { return false; }
         };
-        SigningKeys flakyKeys = new SigningKeys(flaky, clock);
+        SigningKeys flakyKeys = new SigningKeys(flaky, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
         flakyKeys.ensure(List.of());
         AccessTokenValidator v = new AccessTokenValidator(ISS, flakyKeys, store, clock);
         RSAKey other = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("not-loaded-yet").generate();

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class SigningKeysTest {
     @Test
     void forKidWhenNullThenEmpty() {
-        SigningKeys keys = new SigningKeys(new Fakes.Keys(), Clock.systemUTC());
+        SigningKeys keys = new SigningKeys(new Fakes.Keys(), io.gatehouse.core.token.keys.KeyProtection.plaintext(), Clock.systemUTC());
         assertEquals(Optional.empty(), keys.forKid(null), "before any key is loaded");
         keys.ensure(List.of(SigningAlg.values()));
         assertEquals(Optional.empty(), keys.forKid(null), "with keys loaded");
@@ -21,7 +21,7 @@ class SigningKeysTest {
 
     @Test
     void forKidWhenKnownThenThatKeyAndWhenUnknownThenEmpty() {
-        SigningKeys keys = new SigningKeys(new Fakes.Keys(), Clock.systemUTC());
+        SigningKeys keys = new SigningKeys(new Fakes.Keys(), io.gatehouse.core.token.keys.KeyProtection.plaintext(), Clock.systemUTC());
         keys.ensure(List.of(SigningAlg.values()));
         SigningKeys.Key any = keys.all().getFirst();
         assertEquals(any.kid(), keys.forKid(any.kid()).orElseThrow().kid());

@@ -40,7 +40,7 @@ class ResourceApiTest {
         server.addClient("opaque", "s3cret", b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("bailunApi")));
         for (SigningAlg a : SigningAlg.values()) server.addClient("alg-" + a, "s3cret", b -> b.signingAlg(a));
         String jwk = new JdbcKeyStore(server.db).all().stream().filter(k -> k.alg() == SigningAlg.RS256)
-                .findFirst().orElseThrow().privateJwk();
+                .findFirst().orElseThrow().privateKey();
         serverKey = JWK.parse(jwk).toRSAKey();
     }
 

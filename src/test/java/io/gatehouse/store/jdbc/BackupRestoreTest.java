@@ -41,7 +41,7 @@ class BackupRestoreTest {
         backups = TestDb.tempDir("backups");
         try (Database db = Database.open(DatabaseSettings.embedded(dir), Database.Role.CLI)) {
             JdbcKeyStore keys = new JdbcKeyStore(db);
-            for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
+            for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
             new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(), new SecureRandom())
                     .add("svc", Optional.of("s3cret"), false, b -> b.tokenFormat(TokenFormat.OPAQUE));
         }

@@ -409,7 +409,7 @@ class DiskFullTest {
     private void prepare() {
         try (Database db = cli()) {
             JdbcKeyStore keys = new JdbcKeyStore(db);
-            for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
+            for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
             admin(db).add(CLIENT, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("all")));
             admin(db).add(JWT_CLIENT, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.JWT));
         }

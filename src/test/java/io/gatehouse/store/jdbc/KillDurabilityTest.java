@@ -43,7 +43,7 @@ class KillDurabilityTest {
         dir = TestDb.tempDir("kill");
         try (Database db = open()) {
             JdbcKeyStore keys = new JdbcKeyStore(db);
-            for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
+            for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
             admin(db).add("opaque-svc", Optional.of("s3cret"), false, b -> b.tokenFormat(TokenFormat.OPAQUE));
         }
     }

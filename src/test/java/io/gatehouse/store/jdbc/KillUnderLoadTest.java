@@ -93,7 +93,7 @@ class KillUnderLoadTest {
 
     private static void setUp(Database db) {
         JdbcKeyStore keys = new JdbcKeyStore(db);
-        for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
+        for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
         ClientAdmin clients = new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(),
                 new SecureRandom());
         clients.add("svc", Optional.of("s3cret"), false, b -> b.tokenFormat(TokenFormat.OPAQUE));

@@ -120,7 +120,7 @@ class PgOutageTest {
                 dataDir, Durability.FULL, false);
         try (Database db = Database.open(settings, Database.Role.CLI)) {
             JdbcKeyStore keys = new JdbcKeyStore(db);
-            for (KeyStore.StoredKey k : TestServer.keys()) keys.insertIfNoneFor(k);
+            for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
             ClientAdmin admin = new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(),
                     new SecureRandom());
             admin.add(OPAQUE, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.OPAQUE));
