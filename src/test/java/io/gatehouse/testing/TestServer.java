@@ -151,6 +151,11 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** The server's data directory (for CLI commands against its database). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     @Override
     public void close() {
         gatehouse.close();
