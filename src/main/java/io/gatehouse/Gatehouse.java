@@ -128,6 +128,7 @@ public final class Gatehouse implements AutoCloseable {
                 clock, List.of(SigningAlg.values()));
         String node = "node " + hostForUrl(config.host()) + ":" + server.port() + " (pid " + ProcessHandle.current().pid() + ")";
         KeyScheduler.run(rotation, keys, node);  // what fell due while no node ran (promotions, removals)
+        metrics.signingKeys(keys::ring, clock);
         var hasher = new SecretHasher();   // one instance: it bounds concurrent Argon2id work for the whole process
         var authenticator = new ClientAuthenticator(clients, hasher, clock, random, audit);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);

@@ -100,6 +100,26 @@ public final class Metrics implements AutoCloseable {
         login[outcome.ordinal()].increment();
     }
 
+    /**
+     * Signing-key gauges, read at scrape time from this node's loaded keys: {@code gatehouse_signing_keys{state}}
+     * (how many keys are next, active, retired) and {@code gatehouse_signing_key_active_age_seconds{alg}} (how old
+     * the active key of each algorithm is, counted from its activation).
+     */
+    public void signingKeys(java.util.function.Supplier<io.gatehouse.core.token.keys.KeyRing> ring, java.time.Clock clock) {
+        for (io.gatehouse.core.port.KeyStore.State st : io.gatehouse.core.port.KeyStore.State.values()) {
+            io.micrometer.core.instrument.Gauge.builder("gatehouse.signing.keys",
+                            () -> ring.get().keys().stream().filter(k -> k.state() == st).count())
+                    .description("Signing keys by state").tag("state", tagValue(st)).register(registry);
+        }
+        for (io.gatehouse.core.model.SigningAlg alg : io.gatehouse.core.model.SigningAlg.values()) {
+            io.micrometer.core.instrument.Gauge.builder("gatehouse.signing.key.active.age", () -> ring.get().active(alg)
+                            .map(k -> java.time.Duration.between(k.activatedAt().orElse(k.createdAt()), clock.instant()).toSeconds())
+                            .orElse(-1L))
+                    .description("Age of the active signing key in seconds (-1: none)").baseUnit("seconds")
+                    .tag("alg", alg.name()).register(registry);
+        }
+    }
+
     /** The meters of one token endpoint mount. */
     public TokenMeters token(String path, String dialect) {
         return new TokenMeters(path, dialect);

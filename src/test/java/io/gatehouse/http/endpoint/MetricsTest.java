@@ -115,4 +115,15 @@ class MetricsTest {
             assertEquals(200, off.form("/oauth2/token", "grant_type=client_credentials", basic("svc", "s3cret")).statusCode());
         }
     }
+
+    @Test
+    void metricsThenSigningKeysByStateAndAgeOfTheActiveKeyPerAlgorithm() {
+        String m = scrape();
+        assertEquals(4.0, sample(m, "gatehouse_signing_keys{state=\"active\"}"), m);
+        assertEquals(0.0, sample(m, "gatehouse_signing_keys{state=\"next\"}"));
+        assertEquals(0.0, sample(m, "gatehouse_signing_keys{state=\"retired\"}"));
+        for (String alg : List.of("RS256", "ES256", "PS256", "EdDSA")) {
+            assertTrue(sample(m, "gatehouse_signing_key_active_age_seconds{alg=\"" + alg + "\"}") >= 0, alg + "\n" + m);
+        }
+    }
 }
