@@ -201,7 +201,7 @@ public final class KeyImport {
     private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo e, Optional<char[]> password) {
         char[] pw = password.orElseThrow(() -> new Invalid("the private key is encrypted: give its password with --password-file FILE"));
         try {
-            return e.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder().build(pw));
+            return e.decryptPrivateKeyInfo(new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(bouncyCastle()).build(pw));
         } catch (PKCSException | OperatorCreationException | RuntimeException ex) {
             throw new Invalid("cannot decrypt the private key: wrong password, or an encryption this build does not "
                     + "support (convert it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`)");
@@ -211,10 +211,18 @@ public final class KeyImport {
     private static PrivateKeyInfo decrypt(PEMEncryptedKeyPair e, Optional<char[]> password) {
         char[] pw = password.orElseThrow(() -> new Invalid("the private key is encrypted: give its password with --password-file FILE"));
         try {
-            return e.decryptKeyPair(new JcePEMDecryptorProviderBuilder().build(pw)).getPrivateKeyInfo();
+            return e.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(bouncyCastle()).build(pw)).getPrivateKeyInfo();
         } catch (IOException | RuntimeException ex) {
             throw new Invalid("cannot decrypt the private key: wrong password, or an unsupported encryption");
         }
+    }
+
+    /**
+     * Bouncy Castle's JCA provider, for the PBE ciphers of encrypted PEM keys (the JDK's do not cover OpenSSL's
+     * names). Passed to the decryptor only, never installed: the server's providers are not changed.
+     */
+    private static java.security.Provider bouncyCastle() {
+        return new org.bouncycastle.jce.provider.BouncyCastleProvider();
     }
 
     // --- PKCS#12 ---
