@@ -168,10 +168,12 @@ public final class KeyCommands implements Runnable {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = {"Import a private signing key, keeping its kid, so that tokens it signed elsewhere verify here.",
-                    "FILE: PEM (PKCS#8, PKCS#1 or SEC1 private key, optionally followed by its certificate chain, leaf",
-                    "first), JWK with private members, or PKCS#12. Keys: RSA of at least 2048 bits, EC P-256, Ed25519.",
-                    "A key without a certificate gets a self-signed one."})
+            description = {"Import a private signing key, keeping its kid, so that tokens it signed",
+                    "elsewhere verify against this server's JWKS.",
+                    "FILE: PEM (PKCS#8, PKCS#1 or SEC1 private key, optionally followed by its",
+                    "certificate chain, leaf first), a JWK with its private members, or PKCS#12.",
+                    "Keys: RSA of at least 2048 bits, EC P-256 or Ed25519. A key without a",
+                    "certificate gets a self-signed one. See docs/keys.md."})
     static final class Import extends Base {
         @Parameters(index = "0", paramLabel = "FILE")
         Path file;

@@ -184,7 +184,8 @@ public final class KeyRotation {
      *   <li>{@code retired}: published only, to verify tokens it signed elsewhere, until they have expired (the
      *   longest token lifetime of any client from now, as any retired key).</li>
      * </ul>
-     * Refused, changing nothing, when the kid exists, or (next, active) the algorithm has a next key already.
+     * Refused, changing nothing, when the kid exists, the key is stored already under another kid (found by its
+     * certificate), or (next, active) the algorithm has a next key already.
      *
      * @return what was done, for the operator
      */
@@ -196,6 +197,12 @@ public final class KeyRotation {
             throw new KeyImport.Invalid("a key with kid " + k.kid() + " exists already (" + e.alg() + ", "
                     + e.state().name().toLowerCase(java.util.Locale.ROOT) + "); choose another with --kid");
         });
+        for (StoredKey e : ring.keys()) {  // the same key under a second kid: found by its certificate, nothing opened
+            if (!e.certificateChain().isEmpty() && certifies(e.certificateChain().getFirst(), k)) {
+                throw new KeyImport.Invalid("this key is stored already as " + e.kid() + " (" + e.alg() + ", "
+                        + e.state().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            }
+        }
         String lost = "another process changed the " + alg + " keys at the same moment; nothing was imported: see "
                 + "`keys list` and try again";
         if (state == State.RETIRED) {
@@ -230,6 +237,14 @@ public final class KeyRotation {
         return "imported " + k.kid() + " (" + alg + ") as active: it signs " + alg + " tokens now"
                 + active.map(a -> "; " + a + " is retired").orElse("")
                 + " (resource servers holding an older copy of the JWKS reject its tokens until they fetch it again)";
+    }
+
+    private static boolean certifies(String certificate, KeyImport.Imported k) {
+        try {
+            return io.gatehouse.core.token.KeyCertificates.matches(k.privateJwk(), certificate);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private Optional<StoredKey> create(SigningAlg alg, State state, String actor) {
