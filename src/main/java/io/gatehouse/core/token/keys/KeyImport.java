@@ -341,7 +341,9 @@ public final class KeyImport {
     }
 
     private static SigningAlg algorithm(JWK key, Optional<SigningAlg> given, Optional<String> own) {
-        Optional<SigningAlg> stated = own.map(a -> SigningAlg.fromName(a).orElseThrow(() -> new Invalid("the JWK is meant "
+        // RFC 9864's fully-specified "Ed25519" is what Gatehouse calls EdDSA (always Ed25519 here).
+        Optional<SigningAlg> stated = own.map(a -> a.equals("Ed25519") ? "EdDSA" : a).map(a -> SigningAlg.fromName(a)
+                .orElseThrow(() -> new Invalid("the JWK is meant "
                 + "for alg " + shorten(a) + "; Gatehouse signs with RS256, ES256, PS256 or EdDSA (remove the JWK's alg "
                 + "member to use the key with one of them)")));
         if (given.isPresent() && stated.isPresent() && given.get() != stated.get()) {

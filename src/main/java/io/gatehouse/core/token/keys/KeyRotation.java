@@ -231,8 +231,14 @@ public final class KeyRotation {
         if (!promote(alg, k.kid(), active, now, actor)) {
             if (store.remove(k.kid(), State.NEXT)) {
                 events.keyChanged(k.kid(), alg, "removed (the import could not be made active)", actor);
+                throw new KeyImport.Invalid(lost);
             }
-            throw new KeyImport.Invalid(lost);
+            // No longer next: a node promoted it meanwhile (the algorithm had no active key), or it was changed.
+            Optional<StoredKey> current = new KeyRing(store.all()).byKid(k.kid());
+            if (current.isEmpty() || current.get().state() != State.ACTIVE) {
+                throw new KeyImport.Invalid("key " + k.kid() + " was imported as next, but another process changed it "
+                        + "before it could be made active: see `keys list`");
+            }
         }
         return "imported " + k.kid() + " (" + alg + ") as active: it signs " + alg + " tokens now"
                 + active.map(a -> "; " + a + " is retired").orElse("")

@@ -197,6 +197,10 @@ class KeyImportFormatsTest {
         KeyImport.Imported e = read(("{\"keys\":[" + ec.toJSONString() + "]}").getBytes(StandardCharsets.UTF_8));
         assertEquals(ec.computeThumbprint().toString(), e.kid());
         assertEquals(SigningAlg.ES256, e.alg());
+        Map<String, Object> ed = io.gatehouse.core.token.KeyMaterial.generate(SigningAlg.EdDSA).toJSONObject();
+        ed.put("alg", "Ed25519");  // RFC 9864's fully-specified name
+        assertEquals(SigningAlg.EdDSA, read(com.nimbusds.jose.util.JSONObjectUtils.toJSONString(ed)
+                .getBytes(StandardCharsets.UTF_8)).alg());
         assertEquals("override", KeyImport.read(rsa.toJSONString().getBytes(StandardCharsets.UTF_8), Optional.empty(),
                 Optional.empty(), Optional.of("override"), NOW).kid());
     }
