@@ -210,7 +210,12 @@ public final class KeyCommands implements Runnable {
                 };
                 byte[] bytes = read(file, "the key file");
                 Optional<char[]> password = passwordFile == null ? Optional.empty() : Optional.of(password(passwordFile));
-                key = KeyImport.read(bytes, password, a, Optional.ofNullable(kid), Instant.now());
+                try {
+                    key = KeyImport.read(bytes, password, a, Optional.ofNullable(kid), Instant.now());
+                } finally {
+                    password.ifPresent(p -> Arrays.fill(p, '\0'));
+                    Arrays.fill(bytes, (byte) 0);
+                }
             } catch (KeyImport.Invalid e) {
                 System.err.println("gatehouse: cannot import " + file + ": " + e.getMessage());
                 return 2;
