@@ -164,6 +164,7 @@ public final class ClientCommands implements Runnable {
         out.println("first_party:          " + c.firstParty());
         out.println("id_token_ttl:         " + c.idTokenTtl().toSeconds());
         out.println("refresh_token_ttl:    " + c.refreshTokenTtl().toSeconds());
+        out.println("jwt_header_x5t:       " + c.jwtHeaderX5t());
         out.println("created_at:           " + c.createdAt());
     }
 }

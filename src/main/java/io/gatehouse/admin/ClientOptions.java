@@ -50,6 +50,9 @@ public final class ClientOptions {
     Long idTokenTtl;
     @Option(names = "--refresh-token-ttl", paramLabel = "SECONDS", description = "Refresh token lifetime (default 2592000).")
     Long refreshTokenTtl;
+    @Option(names = "--jwt-header-x5t", negatable = true,
+            description = "Put x5t (the signing key certificate's SHA-1 thumbprint) in the header of its JWTs.")
+    Boolean jwtHeaderX5t;
 
     /** Applies the given options to a builder; throws IllegalArgumentException with a clear message. */
     void applyTo(Client.Builder b) {
@@ -87,6 +90,7 @@ public final class ClientOptions {
         if (firstParty != null) b.firstParty(firstParty);
         if (idTokenTtl != null) b.idTokenTtl(Duration.ofSeconds(idTokenTtl));
         if (refreshTokenTtl != null) b.refreshTokenTtl(Duration.ofSeconds(refreshTokenTtl));
+        if (jwtHeaderX5t != null) b.jwtHeaderX5t(jwtHeaderX5t);
     }
 
     /** Absolute URIs without fragments (RFC 6749 §3.1.2); no other normalisation: matching is exact. */

@@ -45,7 +45,7 @@ public final class DemoSetup {
         for (Client c : admin.list()) existing.add(c.id());
         List<String> added = new java.util.ArrayList<>();
         add(existing, added, APP_ID, APP_KEY, b -> b.grantTypes(Set.of(GrantType.CLIENT_CREDENTIALS))
-                .scope(Scope.of("bailunApi")).scopeClaim(ScopeClaim.ARRAY));
+                .scope(Scope.of("bailunApi")).scopeClaim(ScopeClaim.ARRAY).jwtHeaderX5t(true));
         add(existing, added, VISION_ID, VISION_SECRET, b -> b.grantTypes(Set.of(GrantType.CLIENT_CREDENTIALS))
                 .scope(Scope.of("all")).accessTokenTtl(Duration.ofSeconds(7199))
                 .claims(Map.of("firstVisionId", "00000AUNAB")));

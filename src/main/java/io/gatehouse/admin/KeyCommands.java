@@ -3,8 +3,10 @@ package io.gatehouse.admin;
 import io.gatehouse.AuditLogger;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.port.KeyStore.State;
 import io.gatehouse.core.port.KeyStore.StoredKey;
 import io.gatehouse.core.token.SigningKeys;
+import io.gatehouse.core.token.keys.KeyImport;
 import io.gatehouse.core.token.keys.KeyProtection;
 import io.gatehouse.core.token.keys.KeyRing;
 import io.gatehouse.core.token.keys.KeyRotation;
@@ -16,6 +18,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -25,11 +30,12 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * `gatehouse keys list|rotate|retire|remove`: the signing-key lifecycle, against the same database as the server.
- * Running servers see a change within one key refresh interval (at most the JWKS max-age), with no restart.
+ * `gatehouse keys list|rotate|retire|remove|import`: the signing-key lifecycle, against the same database as the
+ * server. Running servers see a change within one key refresh interval (at most the JWKS max-age), with no restart.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys (rotation, retirement).",
-        subcommands = {KeyCommands.ListCmd.class, KeyCommands.Rotate.class, KeyCommands.Retire.class, KeyCommands.Remove.class})
+@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys (rotation, retirement, import).",
+        subcommands = {KeyCommands.ListCmd.class, KeyCommands.Rotate.class, KeyCommands.Retire.class, KeyCommands.Remove.class,
+                KeyCommands.Import.class})
 public final class KeyCommands implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -158,6 +164,87 @@ public final class KeyCommands implements Runnable {
                 System.out.println(r.remove(kid, force, actor()));
                 return 0;
             });
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Import a private signing key, keeping its kid, so that tokens it signed",
+                    "elsewhere verify against this server's JWKS.",
+                    "FILE: PEM (PKCS#8, PKCS#1 or SEC1 private key, optionally followed by its",
+                    "certificate chain, leaf first), a JWK with its private members, or PKCS#12.",
+                    "Keys: RSA of at least 2048 bits, EC P-256 or Ed25519. A key without a",
+                    "certificate gets a self-signed one. See docs/keys.md."})
+    static final class Import extends Base {
+        @Parameters(index = "0", paramLabel = "FILE")
+        Path file;
+        @Option(names = "--alg", paramLabel = "ALG",
+                description = "RS256, ES256, PS256 or EdDSA (default: from the key: RSA RS256, P-256 ES256, Ed25519 EdDSA).")
+        String alg;
+        @Option(names = "--kid", paramLabel = "KID",
+                description = "The kid to publish (default: the JWK's own kid, else the RFC 7638 thumbprint).")
+        String kid;
+        @Option(names = "--state", paramLabel = "next|active|retired", defaultValue = "next",
+                description = {"next (default): published now, signs once published for the JWKS max-age plus one",
+                        "refresh interval; active: signs now, the active key of its algorithm retires; retired: only",
+                        "verifies (old tokens), removed once the longest token lifetime has passed."})
+        String state;
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "File holding the password of a PKCS#12 file or an encrypted PEM key (one trailing newline is ignored).")
+        Path passwordFile;
+
+        @Override
+        public Integer call() {
+            KeyImport.Imported key;
+            State target;
+            try {
+                Optional<SigningAlg> a = Optional.empty();
+                if (alg != null) {
+                    a = Optional.of(SigningAlg.fromName(alg).orElseThrow(() -> new KeyImport.Invalid("unknown algorithm '"
+                            + clean(alg) + "' (use one of " + Arrays.toString(SigningAlg.values()) + ")")));
+                }
+                target = switch (state.toLowerCase(java.util.Locale.ROOT)) {
+                    case "next" -> State.NEXT;
+                    case "active" -> State.ACTIVE;
+                    case "retired" -> State.RETIRED;
+                    default -> throw new KeyImport.Invalid("--state must be next, active or retired");
+                };
+                byte[] bytes = read(file, "the key file");
+                Optional<char[]> password = passwordFile == null ? Optional.empty() : Optional.of(password(passwordFile));
+                try {
+                    key = KeyImport.read(bytes, password, a, Optional.ofNullable(kid), Instant.now());
+                } finally {
+                    password.ifPresent(p -> Arrays.fill(p, '\0'));
+                    Arrays.fill(bytes, (byte) 0);
+                }
+            } catch (KeyImport.Invalid e) {
+                System.err.println("gatehouse: cannot import " + file + ": " + e.getMessage());
+                return 2;
+            }
+            for (String w : key.warnings()) System.err.println("gatehouse: warning: " + w);
+            return with(r -> {
+                System.out.println(r.importKey(key, target, actor()));
+                return 0;
+            });
+        }
+
+        private static byte[] read(Path f, String what) {
+            try {
+                if (Files.isDirectory(f)) throw new KeyImport.Invalid(what + " " + f + " is a directory");
+                if (Files.size(f) > 1_000_000) throw new KeyImport.Invalid(what + " " + f + " is larger than 1 MB");
+                return Files.readAllBytes(f);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new KeyImport.Invalid(what + " " + f + " does not exist");
+            } catch (java.io.IOException e) {
+                throw new KeyImport.Invalid("cannot read " + what + " " + f + ": " + e.getClass().getSimpleName());
+            }
+        }
+
+        /** The file's text without one trailing newline (CRLF or LF). */
+        private static char[] password(Path f) {
+            String s = new String(read(f, "the password file"), StandardCharsets.UTF_8);
+            if (s.endsWith("\r\n")) s = s.substring(0, s.length() - 2);
+            else if (s.endsWith("\n")) s = s.substring(0, s.length() - 1);
+            return s.toCharArray();
         }
     }
 

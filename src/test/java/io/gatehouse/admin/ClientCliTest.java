@@ -64,6 +64,20 @@ class ClientCliTest {
     }
 
     @Test
+    void jwtHeaderX5tWhenSetOnAddThenShownAndKeptByOtherUpdatesAndClearedByNegation() {
+        assertEquals(0, cli("client", "add", "legacy", "--secret", "s1", "--jwt-header-x5t").code());
+        assertEquals(0, cli("client", "add", "modern", "--secret", "s2").code());
+        assertTrue(cli("client", "show", "legacy").out().contains("jwt_header_x5t:       true"));
+        assertTrue(cli("client", "show", "modern").out().contains("jwt_header_x5t:       false"));
+        assertEquals(0, cli("client", "update", "legacy", "--scope", "a").code());
+        assertTrue(cli("client", "show", "legacy").out().contains("jwt_header_x5t:       true"), "kept when not given");
+        assertEquals(0, cli("client", "update", "legacy", "--no-jwt-header-x5t").code());
+        assertTrue(cli("client", "show", "legacy").out().contains("jwt_header_x5t:       false"));
+        assertEquals(0, cli("client", "update", "modern", "--jwt-header-x5t").code());
+        assertTrue(cli("client", "show", "modern").out().contains("jwt_header_x5t:       true"));
+    }
+
+    @Test
     void listUpdateRotateRemove() {
         assertEquals(0, cli("client", "add", "a", "--secret", "s1").code());
         assertEquals(0, cli("client", "add", "b", "--secret", "s2", "--scope", "x").code());

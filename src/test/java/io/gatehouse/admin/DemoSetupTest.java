@@ -37,6 +37,15 @@ class DemoSetupTest {
         assertEquals(200, r.statusCode(), r.body());
         String bearer = json(r).get("accessToken").asText();
         assertEquals("[\"bailunApi\"]", TestServer.jwtPart(bearer.substring(7), 1).get("scope").toString());
+        // The spec's example header: alg, kid, typ at+jwt and x5t, the thumbprint of the key's certificate in the JWKS.
+        var header = TestServer.jwtPart(bearer.substring(7), 0);
+        assertEquals(List.of("alg", "kid", "typ", "x5t"), sortedNames(header));
+        String kid = header.get("kid").asText();
+        String x5t = null;
+        for (var k : json(server.get("/jwks")).get("keys")) {
+            if (k.get("kid").asText().equals(kid)) x5t = k.get("x5t").asText();
+        }
+        assertEquals(x5t, header.get("x5t").asText());
         assertEquals("Ok!You successfully caught me. The Id is 1", server.get("/product/get?id=1", "Authorization", bearer).body());
         assertEquals(200, server.get("/product").statusCode());
     }
@@ -53,6 +62,8 @@ class DemoSetupTest {
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(7199, json(r).get("expires_in").asInt());
         assertEquals("00000AUNAB", TestServer.jwtPart(json(r).get("access_token").asText(), 1).get("firstVisionId").asText());
+        assertEquals(List.of("alg", "kid", "typ"), sortedNames(TestServer.jwtPart(json(r).get("access_token").asText(), 0)),
+                "seed 001's client does not ask for x5t");
     }
 
     @Test
@@ -83,5 +94,12 @@ class DemoSetupTest {
         assertTrue(s.contains("curl -s 'http://127.0.0.1:9000/product/get?id=1' -H \"Authorization: Bearer $TOKEN\""), s);
         assertTrue(s.contains("\"client_id\":\"vision-api-user\",\"client_secret\":\"abcdefghizklmnopponommnshfghzxxs\""), s);
         assertTrue(s.contains("/api/v1/oauth2/token -u oidc-demo:oidc-demo-secret"), s);
+    }
+
+    static List<String> sortedNames(com.fasterxml.jackson.databind.JsonNode object) {
+        List<String> names = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        java.util.Collections.sort(names);
+        return names;
     }
 }

@@ -92,6 +92,11 @@ public final class TestServer implements AutoCloseable {
         return sharedKeys;
     }
 
+    /** The data directory of the embedded database (for the CLI run against this server). */
+    public Path dataDir() {
+        return dataDir;
+    }
+
     /** Registers a confidential client with the given secret. */
     public Client addClient(String id, String secret, Consumer<Client.Builder> settings) {
         return clients.add(id, Optional.of(secret), false, settings).client();
@@ -149,11 +154,6 @@ public final class TestServer implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** The server's data directory (for CLI commands against its database). */
-    public Path dataDir() {
-        return dataDir;
     }
 
     @Override

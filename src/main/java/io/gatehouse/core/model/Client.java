@@ -16,13 +16,14 @@ import java.util.Set;
  * @param claims        extra claims copied into every access token (string values)
  * @param audience      the {@code aud} of access tokens; empty means the issuer
  * @param redirectUris  registered redirect URIs, compared by exact string
+ * @param jwtHeaderX5t  JWTs issued for it carry x5t (the signing key certificate's SHA-1 thumbprint) in their header
  */
 public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> grantTypes, Scope scope,
                      TokenFormat tokenFormat, Duration accessTokenTtl, Map<String, String> claims,
                      SigningAlg signingAlg, ScopeClaim scopeClaim, Optional<String> audience,
                      List<String> redirectUris, List<String> postLogoutRedirectUris,
                      boolean requirePkce, boolean refreshTokens, boolean firstParty,
-                     Duration idTokenTtl, Duration refreshTokenTtl, Instant createdAt) {
+                     Duration idTokenTtl, Duration refreshTokenTtl, Instant createdAt, boolean jwtHeaderX5t) {
 
     public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofHours(1);
@@ -88,6 +89,7 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         b.idTokenTtl = idTokenTtl;
         b.refreshTokenTtl = refreshTokenTtl;
         b.createdAt = createdAt;
+        b.jwtHeaderX5t = jwtHeaderX5t;
         return b;
     }
 
@@ -116,6 +118,7 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         public Duration idTokenTtl = DEFAULT_ID_TOKEN_TTL;
         public Duration refreshTokenTtl = DEFAULT_REFRESH_TOKEN_TTL;
         public Instant createdAt = Instant.EPOCH;
+        public boolean jwtHeaderX5t;
 
         private Builder(ClientId id) {
             this.id = id;
@@ -138,11 +141,12 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         public Builder idTokenTtl(Duration d) { idTokenTtl = d; return this; }
         public Builder refreshTokenTtl(Duration d) { refreshTokenTtl = d; return this; }
         public Builder createdAt(Instant t) { createdAt = t; return this; }
+        public Builder jwtHeaderX5t(boolean b) { jwtHeaderX5t = b; return this; }
 
         public Client build() {
             return new Client(id, secretHash, grantTypes, scope, tokenFormat, accessTokenTtl, claims, signingAlg,
                     scopeClaim, audience, redirectUris, postLogoutRedirectUris, requirePkce, refreshTokens,
-                    firstParty, idTokenTtl, refreshTokenTtl, createdAt);
+                    firstParty, idTokenTtl, refreshTokenTtl, createdAt, jwtHeaderX5t);
         }
     }
 }

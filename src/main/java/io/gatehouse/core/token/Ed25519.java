@@ -46,10 +46,19 @@ final class Ed25519 {
         }
     }
 
+    /** The JCA private key of an Ed25519 JWK (for signing its certificate). */
+    static PrivateKey privateKey(OctetKeyPair okp) throws GeneralSecurityException {
+        return KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, okp.getD().decode())));
+    }
+
+    /** The X.509 SubjectPublicKeyInfo (DER) of an Ed25519 JWK. */
+    static byte[] publicKeyInfo(OctetKeyPair okp) {
+        return concat(X509_PREFIX, okp.getX().decode());
+    }
+
     static JWSSigner signer(OctetKeyPair okp) throws JOSEException {
         try {
-            PrivateKey key = KeyFactory.getInstance("Ed25519")
-                    .generatePrivate(new PKCS8EncodedKeySpec(concat(PKCS8_PREFIX, okp.getD().decode())));
+            PrivateKey key = privateKey(okp);
             return new JWSSigner() {
                 private final JCAContext jca = new JCAContext();
 
@@ -82,8 +91,7 @@ final class Ed25519 {
 
     static JWSVerifier verifier(OctetKeyPair okp) throws JOSEException {
         try {
-            PublicKey key = KeyFactory.getInstance("Ed25519")
-                    .generatePublic(new X509EncodedKeySpec(concat(X509_PREFIX, okp.getX().decode())));
+            PublicKey key = KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(publicKeyInfo(okp)));
             return new JWSVerifier() {
                 private final JCAContext jca = new JCAContext();
 

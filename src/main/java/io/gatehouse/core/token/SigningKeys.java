@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.Base64URL;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.port.KeyStore;
 import io.gatehouse.core.port.KeyStore.State;
@@ -31,16 +32,20 @@ import java.util.Optional;
  * the public JWKS document are built once per key, never per request.
  */
 public final class SigningKeys {
-    /** A loaded key: everything needed to sign and verify with it. */
+    /**
+     * A loaded key: everything needed to sign and verify with it.
+     *
+     * @param x5t the base64url SHA-1 thumbprint of its certificate (empty while it has none)
+     */
     public record Key(String kid, SigningAlg alg, JWSAlgorithm jwsAlgorithm, JWSSigner signer, JWSVerifier verifier,
-                      JWK publicJwk, State state) {
+                      JWK publicJwk, State state, Optional<Base64URL> x5t) {
         @Override
         public String toString() {
             return "Key[kid=" + kid + ", alg=" + alg + ", state=" + state + "]";
         }
     }
 
-    private record Loaded(String privateKey, State state, Key key) {
+    private record Loaded(String privateKey, State state, List<String> certificateChain, Key key) {
     }
 
     private final KeyStore store;
@@ -73,12 +78,36 @@ public final class SigningKeys {
         reload();
     }
 
-    /** A new key of {@code alg} in {@code state}, sealed for storage (not stored yet). */
+    /** A new key of {@code alg} in {@code state} with a self-signed certificate, sealed for storage (not stored yet). */
     public StoredKey newKey(SigningAlg alg, State state) {
-        JWK jwk = KeyMaterial.generate(alg);
-        KeyProtection.Sealed sealed = protection.seal(jwk.getKeyID(), alg, jwk.toJSONString());
-        return StoredKey.created(jwk.getKeyID(), alg, state, sealed.value(), clock.instant())
-                .withPrivateKey(sealed.value(), sealed.kekId());
+        return newStoredKey(KeyMaterial.generate(alg), alg, state, List.of());
+    }
+
+    /**
+     * A key (a private JWK whose kid is the key's) in {@code state}, sealed for storage, created now (not stored yet).
+     *
+     * @param certificateChain base64 DER, leaf first; empty makes a self-signed certificate
+     */
+    public StoredKey newStoredKey(JWK privateJwk, SigningAlg alg, State state, List<String> certificateChain) {
+        String kid = privateJwk.getKeyID();
+        List<String> chain = certificateChain.isEmpty()
+                ? KeyCertificates.selfSigned(privateJwk, kid, alg, clock.instant()) : certificateChain;
+        KeyProtection.Sealed sealed = protection.seal(kid, alg, privateJwk.toJSONString());
+        return StoredKey.created(kid, alg, state, sealed.value(), clock.instant())
+                .withPrivateKey(sealed.value(), sealed.kekId()).withCertificateChain(chain);
+    }
+
+    /**
+     * A self-signed certificate for a stored key that has none (a key made before keys had certificates).
+     *
+     * @throws KeyProtection.Failure when the key cannot be opened
+     */
+    public List<String> selfSignedCertificate(StoredKey key) {
+        try {
+            return KeyCertificates.selfSigned(JWK.parse(protection.open(key)), key.kid(), key.alg(), clock.instant());
+        } catch (ParseException e) {
+            throw new IllegalStateException("signing key " + key.kid() + " (" + key.alg() + ") cannot be loaded", e);
+        }
     }
 
     /** The key that signs for an algorithm: the active one, as this node last loaded it. */
@@ -149,8 +178,9 @@ public final class SigningKeys {
         List<JWK> pub = new ArrayList<>();
         for (StoredKey sk : rows) {
             Loaded l = loaded.get(sk.kid());
-            if (l == null || !l.privateKey().equals(sk.privateKey()) || l.state() != sk.state()) {
-                l = new Loaded(sk.privateKey(), sk.state(), KeyMaterial.load(sk, protection.open(sk)));
+            if (l == null || !l.privateKey().equals(sk.privateKey()) || l.state() != sk.state()
+                    || !l.certificateChain().equals(sk.certificateChain())) {
+                l = new Loaded(sk.privateKey(), sk.state(), sk.certificateChain(), KeyMaterial.load(sk, protection.open(sk)));
             }
             cache.put(sk.kid(), l);
             if (sk.state() == State.ACTIVE) a.put(sk.alg(), l.key());

@@ -85,11 +85,16 @@ public final class TokenIssuer {
         return new IssuedToken(sign(client, AT_JWT, claims), now, exp, Optional.of(jti));
     }
 
-    /** Signs a claims map with the client's algorithm and the server's current key for it. */
+    /**
+     * Signs a claims map with the client's algorithm and the server's current key for it. The header has alg, kid,
+     * typ, and for a client with {@code jwtHeaderX5t} the key certificate's SHA-1 thumbprint as x5t.
+     */
+    @SuppressWarnings("deprecation")  // x5t is SHA-1: deprecated in Nimbus, expected by .NET-era resource servers
     public String sign(Client client, JOSEObjectType type, Map<String, Object> claims) {
         SigningKeys.Key key = keys.forAlg(client.signingAlg());
         JWSHeader.Builder header = new JWSHeader.Builder(key.jwsAlgorithm()).keyID(key.kid());
         if (type != null) header.type(type);
+        if (client.jwtHeaderX5t()) key.x5t().ifPresent(header::x509CertThumbprint);
         JWSObject jws = new JWSObject(header.build(), new Payload(claims));
         try {
             jws.sign(key.signer());

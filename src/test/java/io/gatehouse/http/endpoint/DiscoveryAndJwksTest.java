@@ -72,6 +72,19 @@ class DiscoveryAndJwksTest {
     }
 
     @Test
+    void jwksWhenRequestedThenEveryKeyHasSelfSignedCertificateConsistentWithIt() throws Exception {
+        for (java.security.cert.X509Certificate cert : io.gatehouse.testing.JwksCertificates.assertConsistent(server.get("/jwks").body())) {
+            cert.verify(cert.getPublicKey());  // self-signed with the key itself
+            assertEquals(cert.getSubjectX500Principal(), cert.getIssuerX500Principal());
+            assertTrue(cert.getSubjectX500Principal().getName().startsWith("CN="), cert.getSubjectX500Principal().getName());
+            assertEquals(-1, cert.getBasicConstraints(), "not a CA");
+            assertTrue(cert.getKeyUsage()[0], "digitalSignature");
+            assertEquals(java.time.Instant.parse("9999-12-31T23:59:59Z"), cert.getNotAfter().toInstant());
+            cert.checkValidity();
+        }
+    }
+
+    @Test
     void unknownPathThen404Json() {
         HttpResponse<String> r = server.get("/nope");
         assertEquals(404, r.statusCode());

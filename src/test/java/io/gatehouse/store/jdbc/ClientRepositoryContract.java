@@ -56,6 +56,7 @@ abstract class ClientRepositoryContract extends StoreContract {
                 .idTokenTtl(Duration.ofSeconds(456))
                 .refreshTokenTtl(Client.MAX_TTL)
                 .createdAt(Instant.parse("2026-01-02T03:04:05Z"))
+                .jwtHeaderX5t(true)
                 .build();
     }
 

@@ -20,6 +20,8 @@ import java.util.Optional;
  *   (none) --rotate / schedule--> next --published for publishDelay--> active --successor promoted--> retired
  *   retired --removeAfter passed--> (removed)
  * </pre>
+ *
+ * Every key has an X.509 certificate (published as x5c); a key stored without one gets a self-signed one.
  */
 public final class KeyRing {
     /** One due state change. */
@@ -41,6 +43,10 @@ public final class KeyRing {
 
     /** A retired key whose tokens have all expired leaves the JWKS. */
     public record Remove(SigningAlg alg, String kid) implements Step {
+    }
+
+    /** A key without a certificate (made before keys had them, perhaps by an older node) gets a self-signed one. */
+    public record Certify(SigningAlg alg, String kid) implements Step {
     }
 
     private final List<StoredKey> keys;
@@ -89,11 +95,15 @@ public final class KeyRing {
                 steps.add(new CreateNext(alg));
             }
         }
+        List<Step> certify = new ArrayList<>();
         for (StoredKey k : keys) {
             if (k.state() == State.RETIRED && k.removeAfter().map(t -> !now.isBefore(t)).orElse(true)) {
                 steps.add(new Remove(k.alg(), k.kid()));
+            } else if (k.certificateChain().isEmpty()) {
+                certify.add(new Certify(k.alg(), k.kid()));
             }
         }
+        steps.addAll(certify);
         return steps;
     }
 

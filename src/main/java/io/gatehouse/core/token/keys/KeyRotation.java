@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  */
 public final class KeyRotation {
     /** The operation was refused; nothing was changed. */
-    public static final class Refused extends RuntimeException {
+    public static class Refused extends RuntimeException {
         public Refused(String message) {
             super(message);
         }
@@ -71,13 +71,14 @@ public final class KeyRotation {
     public List<KeyRing.Step> tick(String actor) {
         Instant now = clock.instant();
         List<KeyRing.Step> done = new ArrayList<>();
-        for (KeyRing.Step step : new KeyRing(store.all()).due(now, policy, algs)) {
-            if (apply(step, now, actor)) done.add(step);
+        KeyRing ring = new KeyRing(store.all());
+        for (KeyRing.Step step : ring.due(now, policy, algs)) {
+            if (apply(ring, step, now, actor)) done.add(step);
         }
         return done;
     }
 
-    private boolean apply(KeyRing.Step step, Instant now, String actor) {
+    private boolean apply(KeyRing ring, KeyRing.Step step, Instant now, String actor) {
         return switch (step) {
             case KeyRing.CreateActive c -> create(c.alg(), State.ACTIVE, actor).isPresent();
             case KeyRing.CreateNext c -> create(c.alg(), State.NEXT, actor).isPresent();
@@ -86,6 +87,12 @@ public final class KeyRotation {
                 boolean removed = store.remove(r.kid(), State.RETIRED);
                 if (removed) events.keyChanged(r.kid(), r.alg(), "removed (nothing it signed is valid any more)", actor);
                 yield removed;
+            }
+            case KeyRing.Certify c -> {
+                // Conditional: when several nodes start at once, one certificate wins and the others change nothing.
+                boolean set = store.setCertificateChain(c.kid(), keys.selfSignedCertificate(ring.byKid(c.kid()).orElseThrow()));
+                if (set) events.keyChanged(c.kid(), c.alg(), "self-signed certificate created", actor);
+                yield set;
             }
         };
     }
@@ -163,6 +170,87 @@ public final class KeyRotation {
         if (!store.remove(kid, key.state())) throw changed(kid);
         events.keyChanged(kid, key.alg(), "removed" + (force ? " (forced)" : ""), actor);
         return "removed " + kid;
+    }
+
+    /**
+     * Stores an imported key (sealed with the configured protection; a self-signed certificate when the file had
+     * none), keeping its kid so that tokens it signed elsewhere verify against this server's JWKS.
+     * <ul>
+     *   <li>{@code next} (the default): published at once; it signs, and the active key of its algorithm retires,
+     *   once it has been published for the publish delay (at once when the algorithm has no active key).</li>
+     *   <li>{@code active}: inserted as next and promoted at once, retiring the algorithm's active key (as
+     *   {@code keys retire --force}: a resource server holding a JWKS fetched before rejects its tokens until it
+     *   fetches it again).</li>
+     *   <li>{@code retired}: published only, to verify tokens it signed elsewhere, until they have expired (the
+     *   longest token lifetime of any client from now, as any retired key).</li>
+     * </ul>
+     * Refused, changing nothing, when the kid exists, the key is stored already under another kid (found by its
+     * certificate), or (next, active) the algorithm has a next key already.
+     *
+     * @return what was done, for the operator
+     */
+    public String importKey(KeyImport.Imported k, State state, String actor) {
+        Instant now = clock.instant();
+        KeyRing ring = new KeyRing(store.all());
+        SigningAlg alg = k.alg();
+        ring.byKid(k.kid()).ifPresent(e -> {
+            throw new KeyImport.Invalid("a key with kid " + k.kid() + " exists already (" + e.alg() + ", "
+                    + e.state().name().toLowerCase(java.util.Locale.ROOT) + "); choose another with --kid");
+        });
+        for (StoredKey e : ring.keys()) {  // the same key under a second kid: found by its certificate, nothing opened
+            if (!e.certificateChain().isEmpty() && certifies(e.certificateChain().getFirst(), k)) {
+                throw new KeyImport.Invalid("this key is stored already as " + e.kid() + " (" + e.alg() + ", "
+                        + e.state().name().toLowerCase(java.util.Locale.ROOT) + ")");
+            }
+        }
+        String lost = "another process changed the " + alg + " keys at the same moment; nothing was imported: see "
+                + "`keys list` and try again";
+        if (state == State.RETIRED) {
+            Instant removeAfter = now.plus(policy.retention(longestTokenLifetime.get()));
+            StoredKey s = keys.newStoredKey(k.privateJwk(), alg, State.NEXT, k.certificateChain());
+            StoredKey retired = new StoredKey(s.kid(), alg, State.RETIRED, s.privateKey(), s.kekId(), s.certificateChain(),
+                    s.createdAt(), Optional.empty(), Optional.of(now), Optional.of(removeAfter));
+            if (!store.insert(retired)) throw new KeyImport.Invalid(lost);
+            events.keyChanged(k.kid(), alg, "imported as retired (published until " + removeAfter + ")", actor);
+            return "imported " + k.kid() + " (" + alg + ") as retired: it verifies, never signs, and is published until "
+                    + removeAfter;
+        }
+        ring.next(alg).ifPresent(n -> {
+            throw new KeyImport.Invalid("a next " + alg + " key exists already (" + n.kid() + "): retire it first (`keys "
+                    + "retire " + n.kid() + "`), or import with --state retired");
+        });
+        StoredKey s = keys.newStoredKey(k.privateJwk(), alg, State.NEXT, k.certificateChain());
+        if (!store.insert(s)) throw new KeyImport.Invalid(lost);
+        events.keyChanged(k.kid(), alg, "imported as next", actor);
+        Optional<String> active = ring.active(alg).map(StoredKey::kid);
+        if (state == State.NEXT) {
+            return "imported " + k.kid() + " (" + alg + ") as next: published now; it signs " + alg + " tokens "
+                    + (active.isPresent() ? "from " + KeyRing.promotableAt(s, policy) + ", when " + active.get() + " retires"
+                    : "once a server runs its next key check (no " + alg + " key signs now)");
+        }
+        if (!promote(alg, k.kid(), active, now, actor)) {
+            if (store.remove(k.kid(), State.NEXT)) {
+                events.keyChanged(k.kid(), alg, "removed (the import could not be made active)", actor);
+                throw new KeyImport.Invalid(lost);
+            }
+            // No longer next: a node promoted it meanwhile (the algorithm had no active key), or it was changed.
+            Optional<StoredKey> current = new KeyRing(store.all()).byKid(k.kid());
+            if (current.isEmpty() || current.get().state() != State.ACTIVE) {
+                throw new KeyImport.Invalid("key " + k.kid() + " was imported as next, but another process changed it "
+                        + "before it could be made active: see `keys list`");
+            }
+        }
+        return "imported " + k.kid() + " (" + alg + ") as active: it signs " + alg + " tokens now"
+                + active.map(a -> "; " + a + " is retired").orElse("")
+                + " (resource servers holding an older copy of the JWKS reject its tokens until they fetch it again)";
+    }
+
+    private static boolean certifies(String certificate, KeyImport.Imported k) {
+        try {
+            return io.gatehouse.core.token.KeyCertificates.matches(k.privateJwk(), certificate);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private Optional<StoredKey> create(SigningAlg alg, State state, String actor) {

@@ -19,11 +19,11 @@ class KeyRingTest {
     static final List<SigningAlg> RS = List.of(SigningAlg.RS256);
 
     static StoredKey key(String kid, State state, Instant created) {
-        return StoredKey.created(kid, SigningAlg.RS256, state, "{}", created);
+        return StoredKey.created(kid, SigningAlg.RS256, state, "{}", created).withCertificateChain(List.of("MIIB"));
     }
 
     static StoredKey retired(String kid, Instant removeAfter) {
-        return new StoredKey(kid, SigningAlg.RS256, State.RETIRED, "{}", Optional.empty(), List.of(), T0,
+        return new StoredKey(kid, SigningAlg.RS256, State.RETIRED, "{}", Optional.empty(), List.of("MIIB"), T0,
                 Optional.of(T0), Optional.of(T0), Optional.of(removeAfter));
     }
 
@@ -73,6 +73,12 @@ class KeyRingTest {
         KeyRing ring = new KeyRing(List.of(key("a", State.ACTIVE, T0), retired("old", T0.plusSeconds(100))));
         assertEquals(List.of(), ring.due(T0.plusSeconds(99), POLICY, RS));
         assertEquals(List.of(new KeyRing.Remove(SigningAlg.RS256, "old")), ring.due(T0.plusSeconds(100), POLICY, RS));
+    }
+
+    @Test
+    void dueWhenAKeyHasNoCertificateThenOneIsMadeForIt() {
+        KeyRing ring = new KeyRing(List.of(StoredKey.created("old", SigningAlg.RS256, State.ACTIVE, "{}", T0)));
+        assertEquals(List.of(new KeyRing.Certify(SigningAlg.RS256, "old")), ring.due(T0, POLICY, RS));
     }
 
     @Test
