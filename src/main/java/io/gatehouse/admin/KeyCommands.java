@@ -1,13 +1,17 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.AuditLogger;
+import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.port.KeyStore.StoredKey;
 import io.gatehouse.core.token.SigningKeys;
+import io.gatehouse.core.token.keys.AesGcmKeyProtection;
 import io.gatehouse.core.token.keys.KeyProtection;
+import io.gatehouse.core.token.keys.KeysAtRest;
 import io.gatehouse.core.token.keys.KeyRing;
 import io.gatehouse.core.token.keys.KeyRotation;
+import io.gatehouse.store.jdbc.DataDirectory;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
 import io.gatehouse.store.jdbc.JdbcKeyStore;
@@ -16,6 +20,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
@@ -28,8 +34,10 @@ import java.util.function.Function;
  * `gatehouse keys list|rotate|retire|remove`: the signing-key lifecycle, against the same database as the server.
  * Running servers see a change within one key refresh interval (at most the JWKS max-age), with no restart.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys (rotation, retirement).",
-        subcommands = {KeyCommands.ListCmd.class, KeyCommands.Rotate.class, KeyCommands.Retire.class, KeyCommands.Remove.class})
+@Command(name = "keys", mixinStandardHelpOptions = true,
+        description = "Manage signing keys (rotation, retirement, re-encryption under a new key-encryption key).",
+        subcommands = {KeyCommands.ListCmd.class, KeyCommands.Rotate.class, KeyCommands.Retire.class, KeyCommands.Remove.class,
+                KeyCommands.Rewrap.class})
 public final class KeyCommands implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -60,11 +68,14 @@ public final class KeyCommands implements Runnable {
                 Clock clock = Clock.systemUTC();
                 JdbcKeyStore store = new JdbcKeyStore(d);
                 JdbcClientRepository clients = new JdbcClientRepository(d);
-                SigningKeys keys = new SigningKeys(store, KeyProtection.plaintext(), clock);
+                // Resolved only when a key is created: listing, retiring and removing need no KEK.
+                KeyProtection protection = KeyEncryption.onFirstUse(() -> KeyEncryption.resolve(cfg, store).protection());
+                SigningKeys keys = new SigningKeys(store, protection, clock);
                 KeyRotation rotation = new KeyRotation(store, keys, cfg.keys().policy(), () -> KeyRotation.longestTokenLifetime(clients),
                         AuditLogger.toLog(clock), clock, List.of(SigningAlg.values()));
                 return action.apply(rotation);
-            } catch (KeyRotation.Refused | IllegalArgumentException e) {
+            } catch (KeyRotation.Refused | IllegalArgumentException | KeyEncryption.Refused | KeyProtection.Failure
+                     | DataDirectory.Refused e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
             }
@@ -72,17 +83,20 @@ public final class KeyCommands implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Every key: kid, alg, state (next, active, retired), created, activated, retired, remove-after.")
+            description = {"Every key: kid, alg, state (next, active, retired), created, activated, retired, remove-after,",
+                    "and the id of the key-encryption key it is encrypted under."})
     static final class ListCmd extends Base {
         @Override
         public Integer call() {
             return with(r -> {
-                System.out.println(String.join("\t", "KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "REMOVE-AFTER"));
+                System.out.println(String.join("\t", "KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "REMOVE-AFTER",
+                        "KEK-ID"));
                 for (StoredKey k : r.list()) {
                     System.out.println(String.join("\t", k.kid(), k.alg().name(), k.state().name().toLowerCase(java.util.Locale.ROOT),
                             k.createdAt().toString(), time(k.activatedAt()), time(k.retiredAt()),
                             k.state() == io.gatehouse.core.port.KeyStore.State.NEXT
-                                    ? "(signs from " + KeyRing.promotableAt(k, r.policy()) + ")" : time(k.removeAfter())));
+                                    ? "(signs from " + KeyRing.promotableAt(k, r.policy()) + ")" : time(k.removeAfter()),
+                            k.kekId().orElse("(not encrypted)")));
                 }
                 return 0;
             });
@@ -158,6 +172,79 @@ public final class KeyCommands implements Runnable {
                 System.out.println(r.remove(kid, force, actor()));
                 return 0;
             });
+        }
+    }
+
+    @Command(name = "rewrap", mixinStandardHelpOptions = true,
+            description = {"Re-encrypt every signing key under a new key-encryption key (KEK), in one transaction.",
+                    "The current KEK comes from the usual places (GATEHOUSE_KEK, --kek-file, DATA/gatehouse.kek).",
+                    "Refused while a server runs on the embedded database; on PostgreSQL, stop every node first.",
+                    "When the current KEK is the generated DATA/gatehouse.kek, that file is replaced by the new KEK",
+                    "(the old one is kept as DATA/gatehouse.kek.old-<KEK id>); otherwise configure the new KEK next."})
+    static final class Rewrap implements Callable<Integer> {
+        @Mixin
+        DbOptions db;
+        @Option(names = "--new-kek-file", required = true, paramLabel = "FILE",
+                description = "File holding the new KEK: the base64 of 32 random bytes (`openssl rand -base64 32`), mode 0600.")
+        Path newKekFile;
+
+        @Override
+        public Integer call() {
+            try {
+                ServerConfig cfg = db.config();
+                byte[] next = KeyEncryption.readFile(newKekFile, newKekFile.toString(), cfg.database().allowInsecurePermissions());
+                AesGcmKeyProtection nextProtection = AesGcmKeyProtection.of(next);
+                try (Database d = db.openExclusive()) {
+                    JdbcKeyStore store = new JdbcKeyStore(d);
+                    KeyEncryption.Resolved current = KeyEncryption.resolve(cfg, store, false);
+                    String newId = nextProtection.kekId().orElseThrow();
+                    if (current.protection().kekId().equals(Optional.of(newId))) {
+                        System.err.println("gatehouse: " + newKekFile + " holds the key-encryption key in use already (KEK id "
+                                + newId + "); nothing was changed");
+                        return 2;
+                    }
+                    // Written (and synced) before the keys change, so that what is left after the commit is one rename.
+                    Optional<Path> staged = current.defaultFile().map(f -> KeyEncryption.stage(f, next));
+                    List<StoredKey> rewrapped;
+                    try {
+                        rewrapped = KeysAtRest.rewrap(store, current.protection(), nextProtection,
+                                AuditLogger.toLog(Clock.systemUTC()), actor());
+                    } catch (RuntimeException e) {
+                        staged.ifPresent(KeyEncryption::deleteQuietly);
+                        throw e;
+                    }
+                    String was = current.protection().kekId().map(id -> "KEK id " + id).orElse("not encrypted");
+                    System.out.println("re-encrypted " + rewrapped.size() + " signing key(s) under KEK id " + newId
+                            + " (was " + was + ")" + (d.vendor() == Database.Vendor.POSTGRESQL ? " in the PostgreSQL database" : ""));
+                    if (staged.isPresent()) {
+                        Path file = current.defaultFile().get();
+                        try {
+                            Optional<Path> kept = KeyEncryption.install(file, staged.get(), current.protection().kekId());
+                            System.out.println(file + " now holds the new KEK (id " + newId + "); you may delete " + newKekFile + ".");
+                            kept.ifPresent(k -> System.out.println("The previous KEK is kept as " + k + ": backups taken "
+                                    + "before now need it. Move it to where you keep those backups' keys, or delete it."));
+                        } catch (IOException | RuntimeException e) {
+                            KeyEncryption.deleteQuietly(staged.get());
+                            System.err.println("gatehouse: the keys are encrypted under the new KEK (id " + newId + "), but "
+                                    + file + " could not be replaced (" + e.getClass().getSimpleName() + "): copy "
+                                    + newKekFile + " to " + file + " (mode 0600) before starting the server");
+                            return 1;
+                        }
+                    } else {
+                        System.out.println("Now give the new KEK wherever the old one was given (" + current.origin()
+                                + "): --kek-file " + newKekFile + " or GATEHOUSE_KEK_FILE=" + newKekFile
+                                + " (or its content in GATEHOUSE_KEK), on every node, before starting them. The old KEK"
+                                + " opens only backups taken before now: keep it as long as you keep those.");
+                    }
+                    return 0;
+                } finally {
+                    java.util.Arrays.fill(next, (byte) 0);
+                }
+            } catch (IllegalArgumentException | KeyEncryption.Refused | KeyProtection.Failure | KeysAtRest.Refused
+                     | DataDirectory.Refused e) {
+                System.err.println("gatehouse: " + e.getMessage());
+                return 2;
+            }
         }
     }
 

@@ -26,7 +26,8 @@ class PostgresCliTest {
     @BeforeAll
     static void database() {
         pg = TestDb.postgres();
-        env = Map.of("GATEHOUSE_DB_USER", pg.settings.user().orElse(""), "GATEHOUSE_DB_PASSWORD", pg.settings.password().orElse(""));
+        env = Map.of("GATEHOUSE_DB_USER", pg.settings.user().orElse(""), "GATEHOUSE_DB_PASSWORD", pg.settings.password().orElse(""),
+                "GATEHOUSE_KEK", TestDb.TEST_KEK);
     }
 
     @AfterAll
