@@ -89,7 +89,7 @@ public final class Gatehouse implements AutoCloseable {
             db = Database.open(config.database(), Database.Role.SERVER);
             Crypto.awaitInstall();  // keys must be generated and loaded under the provider that will use them
             var keyStore = new JdbcKeyStore(db);
-            KeyProtection protection = keyProtection(config, keyStore, clock);
+            KeyProtection protection = keyProtection(config, db, keyStore, clock);
             var keys = new SigningKeys(keyStore, protection, clock);
             keys.ensure(List.of(SigningAlg.values()));
             Thread.ofPlatform().daemon().name("warm-up").start(keys::warmUp);
@@ -121,12 +121,13 @@ public final class Gatehouse implements AutoCloseable {
      * @throws KeyEncryption.Refused  no usable KEK, or not the one the keys were sealed under
      * @throws KeyProtection.Failure a stored key that does not open (named)
      */
-    static KeyProtection keyProtection(ServerConfig config, JdbcKeyStore keyStore, Clock clock) {
+    static KeyProtection keyProtection(ServerConfig config, Database db, JdbcKeyStore keyStore, Clock clock) {
         KeyEncryption.Resolved kek = KeyEncryption.resolve(config, keyStore);
         KeyProtection protection = kek.protection();
         KeysAtRest.openAll(keyStore, protection);
         String actor = "node " + hostForUrl(config.host()) + " (pid " + ProcessHandle.current().pid() + ", start-up)";
         List<String> sealed = KeysAtRest.sealPlain(keyStore, protection, AuditLogger.toLog(clock), actor);
+        if (!sealed.isEmpty()) db.truncateWriteAheadLog();  // the plain keys' old log frames
         LOG.info("signing keys encrypted at rest under KEK id {} (from {}){}", protection.kekId().orElseThrow(),
                 kek.origin(), sealed.isEmpty() ? "" : "; encrypted " + sealed.size() + " key(s) stored in plain form");
         return protection;

@@ -49,6 +49,12 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
+    /** A step inside a unit of work. */
+    @FunctionalInterface
+    interface Work0<T> {
+        T run() throws SQLException;
+    }
+
     private final Vendor vendor;
     private final HikariDataSource reads;
     private final HikariDataSource writes;  // SQLite: the one writer connection; PostgreSQL: same as reads
@@ -151,6 +157,22 @@ public final class Database implements AutoCloseable {
             });
             if (free == 0 || free >= before) return;  // done, or not an incremental-vacuum file
             before = free;
+        }
+    }
+
+    /**
+     * On SQLite, copies the write-ahead log into the database file and truncates it to zero bytes, so that values
+     * just overwritten (signing keys that were sealed) no longer sit in old log frames. Best effort: with a reader
+     * holding an older snapshot (a CLI command, a backup) the log is truncated at a later checkpoint instead.
+     * Nothing on PostgreSQL.
+     */
+    public void truncateWriteAheadLog() {
+        if (vendor != Vendor.SQLITE) return;
+        try (Connection c = writes.getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("pragma wal_checkpoint(TRUNCATE)")) {
+            if (rs.next() && rs.getInt(1) != 0) LOG.debug("write-ahead log not truncated (a reader holds an old snapshot)");
+        } catch (SQLException e) {
+            LOG.debug("write-ahead log not truncated: {}", e.toString());
         }
     }
 
