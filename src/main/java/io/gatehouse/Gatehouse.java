@@ -127,7 +127,7 @@ public final class Gatehouse implements AutoCloseable {
         KeysAtRest.openAll(keyStore, protection);
         String actor = "node " + hostForUrl(config.host()) + " (pid " + ProcessHandle.current().pid() + ", start-up)";
         List<String> sealed = KeysAtRest.sealPlain(keyStore, protection, AuditLogger.toLog(clock), actor);
-        if (!sealed.isEmpty()) db.truncateWriteAheadLog();  // the plain keys' old log frames
+        if (!sealed.isEmpty()) db.rewriteFile();  // no copy of the plain keys left in free space or the log
         LOG.info("signing keys encrypted at rest under KEK id {} (from {}){}", protection.kekId().orElseThrow(),
                 kek.origin(), sealed.isEmpty() ? "" : "; encrypted " + sealed.size() + " key(s) stored in plain form");
         return protection;

@@ -213,7 +213,7 @@ public final class KeyCommands implements Runnable {
                         staged.ifPresent(KeyEncryption::deleteQuietly);
                         throw e;
                     }
-                    d.truncateWriteAheadLog();  // the values sealed under the old KEK leave the log file
+                    d.rewriteFile();  // no value sealed under the old KEK left in free space or the log
                     String was = current.protection().kekId().map(id -> "KEK id " + id).orElse("not encrypted");
                     System.out.println("re-encrypted " + rewrapped.size() + " signing key(s) under KEK id " + newId
                             + " (was " + was + ")" + (d.vendor() == Database.Vendor.POSTGRESQL ? " in the PostgreSQL database" : ""));

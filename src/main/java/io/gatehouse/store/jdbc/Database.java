@@ -49,12 +49,6 @@ public final class Database implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    /** A step inside a unit of work. */
-    @FunctionalInterface
-    interface Work0<T> {
-        T run() throws SQLException;
-    }
-
     private final Vendor vendor;
     private final HikariDataSource reads;
     private final HikariDataSource writes;  // SQLite: the one writer connection; PostgreSQL: same as reads
@@ -161,18 +155,31 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * On SQLite, copies the write-ahead log into the database file and truncates it to zero bytes, so that values
-     * just overwritten (signing keys that were sealed) no longer sit in old log frames. Best effort: with a reader
-     * holding an older snapshot (a CLI command, a backup) the log is truncated at a later checkpoint instead.
-     * Nothing on PostgreSQL.
+     * On SQLite: rebuilds the database file ({@code VACUUM}) and truncates the write-ahead log to zero bytes, so that
+     * values overwritten earlier (signing keys stored in plain form, then sealed; keys sealed under a KEK that was
+     * replaced) no longer linger in the file's free space or in old log frames. It takes as long as copying the
+     * database, and is for the rare moments that need it: the first start that seals plain keys, {@code keys rewrap}.
+     * Best effort: a failure (say, no space for the copy) is logged and changes nothing. Nothing on PostgreSQL.
+     *
+     * @return false when the file could not be rebuilt (logged)
      */
-    public void truncateWriteAheadLog() {
-        if (vendor != Vendor.SQLITE) return;
-        try (Connection c = writes.getConnection(); Statement st = c.createStatement();
-             var rs = st.executeQuery("pragma wal_checkpoint(TRUNCATE)")) {
-            if (rs.next() && rs.getInt(1) != 0) LOG.debug("write-ahead log not truncated (a reader holds an old snapshot)");
+    public boolean rewriteFile() {
+        if (vendor != Vendor.SQLITE) return true;
+        long t0 = System.nanoTime();
+        try (Connection c = writes.getConnection(); Statement st = c.createStatement()) {
+            st.execute("vacuum");
+            try (var rs = st.executeQuery("pragma wal_checkpoint(TRUNCATE)")) {
+                if (rs.next() && rs.getInt(1) != 0) {
+                    LOG.info("the write-ahead log is truncated at a later checkpoint (a reader holds an older snapshot)");
+                }
+            }
+            LOG.debug("database file rebuilt in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            return true;
         } catch (SQLException e) {
-            LOG.debug("write-ahead log not truncated: {}", e.toString());
+            LOG.warn("could not rebuild the database file ({}): values overwritten just now may remain in its free space; "
+                    + "to remove them, stop Gatehouse and run `sqlite3 {} vacuum`", e.getMessage(),
+                    writes.getJdbcUrl().substring("jdbc:sqlite:".length()));
+            return false;
         }
     }
 

@@ -82,21 +82,16 @@ public final class JdbcKeyStore implements KeyStore {
         return 1 == jdbc.update("delete from signing_keys where kid = ? and state = ?", kid, name(from));
     }
 
-    /**
-     * {@inheritDoc} On SQLite the replaced value is overwritten with zeros in the database page ({@code secure_delete}),
-     * so that a plain key that was sealed does not linger in the file's free space.
-     */
     @Override
     public boolean replacePrivateKey(String kid, String expected, String privateKey, Optional<String> kekId) {
-        return db.write(c -> scrubbing(c, () -> 1 == Jdbc.update(c,
-                "update signing_keys set private_key = ?, kek_id = ? where kid = ? and private_key = ?",
-                privateKey, kekId.orElse(null), kid, expected)));
+        return 1 == jdbc.update("update signing_keys set private_key = ?, kek_id = ? where kid = ? and private_key = ?",
+                privateKey, kekId.orElse(null), kid, expected);
     }
 
     @Override
     public boolean replaceAllPrivateKeys(List<Replacement> replacements) {
         try {
-            return db.write(c -> scrubbing(c, () -> {
+            return db.write(c -> {
                 for (Replacement r : replacements) {
                     if (Jdbc.update(c, "update signing_keys set private_key = ?, kek_id = ? where kid = ? and private_key = ?",
                             r.privateKey(), r.kekId().orElse(null), r.kid(), r.expected()) != 1) {
@@ -107,24 +102,9 @@ public final class JdbcKeyStore implements KeyStore {
                     if (!rs.next() || rs.getLong(1) != replacements.size()) throw new Lost();  // a key was added
                 }
                 return true;
-            }));
+            });
         } catch (Lost e) {
             return false;
-        }
-    }
-
-    /** Runs {@code work} with SQLite's {@code secure_delete} on (freed cell content zeroed), then off again. */
-    private <T> T scrubbing(java.sql.Connection c, Database.Work0<T> work) throws SQLException {
-        if (db.vendor() != Database.Vendor.SQLITE) return work.run();
-        try (var st = c.createStatement()) {
-            st.execute("pragma secure_delete = on");
-        }
-        try {
-            return work.run();
-        } finally {
-            try (var st = c.createStatement()) {
-                st.execute("pragma secure_delete = off");
-            }
         }
     }
 
