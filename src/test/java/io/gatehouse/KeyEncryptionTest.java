@@ -266,6 +266,9 @@ class KeyEncryptionTest {
         String oldKek = Files.readString(data.resolve("gatehouse.kek")).strip();
         String oldId = AesGcmKeyProtection.fingerprint(Base64.getDecoder().decode(oldKek));
         List<StoredKey> before = rows(data);
+        Path backup = data.resolveSibling(data.getFileName() + "-files").resolve("before-rewrap.db");
+        ServerProcess.Result b = ServerProcess.run(NO_ENV, "backup", backup.toString(), "--data", data.toString());
+        assertEquals(0, b.exitCode(), b.output());
 
         // Bad input: exit 2, nothing changed.
         Path missing = data.getParent().resolve("no-such.kek");
@@ -311,6 +314,17 @@ class KeyEncryptionTest {
         assertEquals(2, old.exitCode(), old.output());
         assertTrue(old.output().contains("encrypted under KEK id " + newId + ", but the key-encryption key from GATEHOUSE_KEK "
                 + "has KEK id " + oldId), old.output());
+        assertTrue(old.output().contains(data.resolve("gatehouse.kek") + " holds KEK id " + newId + ": unset GATEHOUSE_KEK"),
+                old.output());
+
+        // A backup from before the rewrap needs the old KEK: the refusal points at the copy kept.
+        ServerProcess.Result restored = ServerProcess.run(NO_ENV, "restore", backup.toString(), "--data", data.toString());
+        assertEquals(0, restored.exitCode(), restored.output());
+        ServerProcess.Result older = serve(NO_ENV, data);
+        assertEquals(2, older.exitCode(), older.output());
+        assertTrue(older.output().contains("encrypted under KEK id " + oldId + ", but the key-encryption key from "
+                + data.resolve("gatehouse.kek") + " has KEK id " + newId + ": wrong key-encryption key; " + kept
+                + " holds KEK id " + oldId), older.output());
     }
 
     @Test

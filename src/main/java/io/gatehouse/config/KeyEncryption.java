@@ -181,11 +181,18 @@ public final class KeyEncryption {
         return new Resolved(p, origin, defaultFile);
     }
 
-    /** "; DATA/gatehouse.kek.old-ID (kept by keys rewrap) holds KEK id ID", when such a file exists. */
+    /**
+     * "; DATA/gatehouse.kek.old-ID holds KEK id ID" when a file beside the default one holds a wanted KEK: a copy kept
+     * by {@code keys rewrap}, or the new KEK a rewrap had staged when it was interrupted.
+     */
     private static String oldCopyHint(Path dataDir, Set<String> wanted) {
-        for (String id : wanted) {
-            Path old = dataDir.resolve(OLD_PREFIX + id);
-            if (Files.exists(old)) return "; " + old + " (kept by `keys rewrap`) holds KEK id " + id;
+        try (var files = Files.list(dataDir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(DEFAULT_FILE + ".")).sorted().toList()) {
+                Optional<String> id = idOf(p);
+                if (id.isPresent() && wanted.contains(id.get())) return "; " + p + " holds KEK id " + id.get();
+            }
+        } catch (IOException | SecurityException e) {
+            // no hint
         }
         return "";
     }
