@@ -213,24 +213,33 @@ public final class KeyCommands implements Runnable {
                         staged.ifPresent(KeyEncryption::deleteQuietly);
                         throw e;
                     }
+                    // The file first (one rename, right after the commit), then the slower rebuild of the database file.
+                    String fileProblem = null;
+                    Optional<Path> kept = Optional.empty();
+                    if (staged.isPresent()) {
+                        try {
+                            kept = KeyEncryption.install(current.defaultFile().get(), staged.get(), current.protection().kekId());
+                        } catch (IOException | RuntimeException e) {
+                            KeyEncryption.deleteQuietly(staged.get());
+                            fileProblem = e.getClass().getSimpleName();
+                        }
+                    }
                     d.rewriteFile();  // no value sealed under the old KEK left in free space or the log
                     String was = current.protection().kekId().map(id -> "KEK id " + id).orElse("not encrypted");
                     System.out.println("re-encrypted " + rewrapped.size() + " signing key(s) under KEK id " + newId
                             + " (was " + was + ")" + (d.vendor() == Database.Vendor.POSTGRESQL ? " in the PostgreSQL database" : ""));
-                    if (staged.isPresent()) {
+                    if (fileProblem != null) {
                         Path file = current.defaultFile().get();
-                        try {
-                            Optional<Path> kept = KeyEncryption.install(file, staged.get(), current.protection().kekId());
-                            System.out.println(file + " now holds the new KEK (id " + newId + "); you may delete " + newKekFile + ".");
-                            kept.ifPresent(k -> System.out.println("The previous KEK is kept as " + k + ": backups taken "
-                                    + "before now need it. Move it to where you keep those backups' keys, or delete it."));
-                        } catch (IOException | RuntimeException e) {
-                            KeyEncryption.deleteQuietly(staged.get());
-                            System.err.println("gatehouse: the keys are encrypted under the new KEK (id " + newId + "), but "
-                                    + file + " could not be replaced (" + e.getClass().getSimpleName() + "): copy "
-                                    + newKekFile + " to " + file + " (mode 0600) before starting the server");
-                            return 1;
-                        }
+                        System.err.println("gatehouse: the keys are encrypted under the new KEK (id " + newId + "), but "
+                                + file + " could not be replaced (" + fileProblem + "): copy " + newKekFile + " to " + file
+                                + " (mode 0600) before starting the server");
+                        return 1;
+                    }
+                    if (staged.isPresent()) {
+                        System.out.println(current.defaultFile().get() + " now holds the new KEK (id " + newId
+                                + "); you may delete " + newKekFile + ".");
+                        kept.ifPresent(k -> System.out.println("The previous KEK is kept as " + k + ": backups taken "
+                                + "before now need it. Move it to where you keep those backups' keys, or delete it."));
                     } else {
                         System.out.println("Now give the new KEK wherever the old one was given (" + current.origin()
                                 + "): --kek-file " + newKekFile + " or GATEHOUSE_KEK_FILE=" + newKekFile
