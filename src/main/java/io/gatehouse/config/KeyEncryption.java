@@ -304,7 +304,13 @@ public final class KeyEncryption {
             Arrays.fill(kek, (byte) 0);
         }
         try {
-            Files.createLink(file, staged);  // atomic: fails when the file exists (made by another process meanwhile)
+            try {
+                Files.createLink(file, staged);  // atomic: fails when the file exists (made by another process meanwhile)
+            } catch (FileAlreadyExistsException e) {
+                throw e;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                Files.move(staged, file);  // no hard links here: refused when the file exists, else renamed
+            }
             sync(file.getParent());
             LOG.info("generated a key-encryption key in {} (KEK id {}): the signing keys in the database are encrypted "
                     + "with it. Keep a copy of it apart from the database backups: a backup's keys cannot be opened "
@@ -352,6 +358,8 @@ public final class KeyEncryption {
                 Files.createLink(old, file);
             } catch (FileAlreadyExistsException e) {
                 // kept by an earlier rewrap from the same KEK
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (!Files.exists(old)) Files.copy(file, old, StandardCopyOption.COPY_ATTRIBUTES);  // no hard links here
             }
             kept = Optional.of(old);
         }
