@@ -173,6 +173,13 @@ public final class KeyEncryption {
                 }
             }
             if (hint.isEmpty() && dataDir.isPresent()) hint = oldCopyHint(dataDir.get(), wanted);
+            if (wanted.contains(id)) {  // e.g. a node that ran on through `keys rewrap` made a key under the old KEK
+                throw new Refused("the database holds signing keys encrypted under several KEKs (KEK ids "
+                        + String.join(", ", wanted) + "); the key-encryption key from " + origin + " has KEK id " + id
+                        + " and opens only some of them" + hint + " (a node left running through `keys rewrap` makes keys under "
+                        + "the old KEK). Take out the keys it does not open (`gatehouse keys list` shows each key's KEK id; "
+                        + "`gatehouse keys remove KID --force`), or restore a backup; nothing was changed");
+            }
             throw new Refused("the database holds signing keys encrypted under KEK id " + String.join(", ", wanted)
                     + ", but the key-encryption key from " + origin + " has KEK id " + id + ": wrong key-encryption key"
                     + hint + ". Start with the KEK the keys were encrypted under (after an interrupted `keys rewrap`: the "
