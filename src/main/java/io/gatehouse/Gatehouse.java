@@ -3,6 +3,7 @@ package io.gatehouse;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.admin.UserAdmin;
 import io.gatehouse.admin.DemoSetup;
+import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.Mount;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.ClientAuthenticator;
@@ -14,6 +15,7 @@ import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.keys.KeyProtection;
 import io.gatehouse.core.token.keys.KeyRotation;
+import io.gatehouse.core.token.keys.KeysAtRest;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.http.HttpServer;
 import io.gatehouse.http.Metrics;
@@ -87,7 +89,8 @@ public final class Gatehouse implements AutoCloseable {
             db = Database.open(config.database(), Database.Role.SERVER);
             Crypto.awaitInstall();  // keys must be generated and loaded under the provider that will use them
             var keyStore = new JdbcKeyStore(db);
-            var keys = new SigningKeys(keyStore, KeyProtection.plaintext(), clock);
+            KeyProtection protection = keyProtection(config, db, keyStore, clock);
+            var keys = new SigningKeys(keyStore, protection, clock);
             keys.ensure(List.of(SigningAlg.values()));
             Thread.ofPlatform().daemon().name("warm-up").start(keys::warmUp);
             LOG.debug("database and keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -108,6 +111,26 @@ public final class Gatehouse implements AutoCloseable {
             if (db != null) db.close();
             throw e;
         }
+    }
+
+    /**
+     * The key-encryption key from the config (see {@link KeyEncryption}), checked against the stored keys: every
+     * stored key is opened before anything is written, so a wrong KEK or a corrupt row stops the start with nothing
+     * changed. Keys still stored in plain form (from before encryption at rest) are then sealed under it.
+     *
+     * @throws KeyEncryption.Refused  no usable KEK, or not the one the keys were sealed under
+     * @throws KeyProtection.Failure a stored key that does not open (named)
+     */
+    static KeyProtection keyProtection(ServerConfig config, Database db, JdbcKeyStore keyStore, Clock clock) {
+        KeyEncryption.Resolved kek = KeyEncryption.resolve(config, keyStore);
+        KeyProtection protection = kek.protection();
+        KeysAtRest.openAll(keyStore, protection);
+        String actor = "node " + hostForUrl(config.host()) + " (pid " + ProcessHandle.current().pid() + ", start-up)";
+        List<String> sealed = KeysAtRest.sealPlain(keyStore, protection, AuditLogger.toLog(clock), actor);
+        if (!sealed.isEmpty()) db.rewriteFile();  // no copy of the plain keys left in free space or the log
+        LOG.info("signing keys encrypted at rest under KEK id {} (from {}){}", protection.kekId().orElseThrow(),
+                kek.origin(), sealed.isEmpty() ? "" : "; encrypted " + sealed.size() + " key(s) stored in plain form");
+        return protection;
     }
 
     private static <T> T join(CompletableFuture<T> future) {

@@ -5,7 +5,9 @@ import io.gatehouse.admin.ClientCommands;
 import io.gatehouse.admin.KeyCommands;
 import io.gatehouse.admin.UserCommands;
 import io.gatehouse.config.ConfigLoader;
+import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.ServerConfig;
+import io.gatehouse.core.token.keys.KeyProtection;
 import io.gatehouse.store.jdbc.DataDirectory;
 import io.gatehouse.store.jdbc.DatabaseSettings;
 import org.slf4j.Logger;
@@ -70,6 +72,10 @@ public final class Main implements Runnable {
         @Option(names = "--allow-insecure-permissions",
                 description = "Start even when other users can read the data directory (a warning instead of a refusal).")
         Boolean allowInsecurePermissions;
+        @Option(names = "--kek-file", paramLabel = "FILE", description = {"File holding the key-encryption key of the "
+                + "signing keys (base64 of 32 bytes, mode 0600; env GATEHOUSE_KEK_FILE, or the key itself in GATEHOUSE_KEK).",
+                "Default: DATA/gatehouse.kek, generated at the first start (embedded database only)."})
+        Path kekFile;
         @Option(names = "--issuer", description = "Issuer URL (default http://HOST:PORT; env GATEHOUSE_ISSUER).")
         String issuer;
         @Option(names = "--config", description = "JSON config file (env GATEHOUSE_CONFIG); see docs/configuration.md.")
@@ -82,7 +88,7 @@ public final class Main implements Runnable {
             ServerConfig cfg;
             try {
                 cfg = ConfigLoader.load(new ConfigLoader.Flags(host, port, data, dbUrl, issuer, config, demo,
-                        allowInsecurePermissions), System.getenv());
+                        allowInsecurePermissions, kekFile), System.getenv());
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
@@ -91,7 +97,7 @@ public final class Main implements Runnable {
             Gatehouse gh;
             try {
                 gh = Gatehouse.start(cfg, Clock.systemUTC());
-            } catch (DataDirectory.Refused e) {
+            } catch (DataDirectory.Refused | KeyEncryption.Refused | KeyProtection.Failure e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
             } catch (RuntimeException e) {

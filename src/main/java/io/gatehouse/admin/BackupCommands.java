@@ -1,5 +1,6 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.store.jdbc.Backups;
 import io.gatehouse.store.jdbc.DataDirectory;
 import picocli.CommandLine.Command;
@@ -26,7 +27,13 @@ public final class BackupCommands {
 
         @Override
         public Integer call() {
-            return run(() -> Backups.backup(db.settings(), file));
+            int code = run(() -> Backups.backup(db.settings(), file));
+            if (code == 0) {
+                System.out.println("The signing keys in the backup are encrypted under the key-encryption key (KEK), "
+                        + "which is not in it: a restore needs that KEK too (DATA/" + KeyEncryption.DEFAULT_FILE
+                        + ", GATEHOUSE_KEK or --kek-file). Keep a copy of the KEK safe, apart from the backups.");
+            }
+            return code;
         }
     }
 

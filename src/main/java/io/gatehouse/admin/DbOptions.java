@@ -19,9 +19,12 @@ public final class DbOptions {
     @Option(names = "--allow-insecure-permissions",
             description = "Use the data directory even when other users can read it (a warning instead of a refusal).")
     Boolean allowInsecurePermissions;
+    @Option(names = "--kek-file", paramLabel = "FILE", description = "File holding the key-encryption key of the signing "
+            + "keys (env GATEHOUSE_KEK_FILE, or the key itself in GATEHOUSE_KEK; default DATA/gatehouse.kek).")
+    Path kekFile;
 
     public ServerConfig config() {
-        return ConfigLoader.load(new ConfigLoader.Flags(null, null, data, dbUrl, null, config, null, allowInsecurePermissions),
+        return ConfigLoader.load(new ConfigLoader.Flags(null, null, data, dbUrl, null, config, null, allowInsecurePermissions, kekFile),
                 System.getenv());
     }
 
@@ -38,5 +41,15 @@ public final class DbOptions {
         DatabaseSettings s = settings();
         return Database.open(new DatabaseSettings(s.url(), s.user(), s.password(), 2, s.dataDir(), s.durability(),
                 s.allowInsecurePermissions()), Database.Role.CLI);
+    }
+
+    /**
+     * Like {@link #open}, but on the embedded database also takes the server's lock: refused while a server runs on
+     * the data directory, and no server starts until this is closed. (On PostgreSQL the same as {@link #open}.)
+     */
+    public Database openExclusive() {
+        DatabaseSettings s = settings();
+        return Database.open(new DatabaseSettings(s.url(), s.user(), s.password(), 2, s.dataDir(), s.durability(),
+                s.allowInsecurePermissions()), Database.Role.SERVER);
     }
 }

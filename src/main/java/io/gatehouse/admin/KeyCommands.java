@@ -1,15 +1,19 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.AuditLogger;
+import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.port.KeyStore.State;
 import io.gatehouse.core.port.KeyStore.StoredKey;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.keys.KeyImport;
+import io.gatehouse.core.token.keys.AesGcmKeyProtection;
 import io.gatehouse.core.token.keys.KeyProtection;
+import io.gatehouse.core.token.keys.KeysAtRest;
 import io.gatehouse.core.token.keys.KeyRing;
 import io.gatehouse.core.token.keys.KeyRotation;
+import io.gatehouse.store.jdbc.DataDirectory;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
 import io.gatehouse.store.jdbc.JdbcKeyStore;
@@ -20,6 +24,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,12 +35,13 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
- * `gatehouse keys list|rotate|retire|remove|import`: the signing-key lifecycle, against the same database as the
+ * `gatehouse keys list|rotate|retire|remove|import|rewrap`: the signing-key lifecycle, against the same database as the
  * server. Running servers see a change within one key refresh interval (at most the JWKS max-age), with no restart.
  */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage signing keys (rotation, retirement, import).",
+@Command(name = "keys", mixinStandardHelpOptions = true,
+        description = "Manage signing keys (rotation, retirement, import, re-encryption under a new key-encryption key).",
         subcommands = {KeyCommands.ListCmd.class, KeyCommands.Rotate.class, KeyCommands.Retire.class, KeyCommands.Remove.class,
-                KeyCommands.Import.class})
+                KeyCommands.Import.class, KeyCommands.Rewrap.class})
 public final class KeyCommands implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -66,11 +72,14 @@ public final class KeyCommands implements Runnable {
                 Clock clock = Clock.systemUTC();
                 JdbcKeyStore store = new JdbcKeyStore(d);
                 JdbcClientRepository clients = new JdbcClientRepository(d);
-                SigningKeys keys = new SigningKeys(store, KeyProtection.plaintext(), clock);
+                // Resolved only when a key is created: listing, retiring and removing need no KEK.
+                KeyProtection protection = KeyEncryption.onFirstUse(() -> KeyEncryption.resolve(cfg, store).protection());
+                SigningKeys keys = new SigningKeys(store, protection, clock);
                 KeyRotation rotation = new KeyRotation(store, keys, cfg.keys().policy(), () -> KeyRotation.longestTokenLifetime(clients),
                         AuditLogger.toLog(clock), clock, List.of(SigningAlg.values()));
                 return action.apply(rotation);
-            } catch (KeyRotation.Refused | IllegalArgumentException e) {
+            } catch (KeyRotation.Refused | IllegalArgumentException | KeyEncryption.Refused | KeyProtection.Failure
+                     | DataDirectory.Refused e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
             }
@@ -78,17 +87,20 @@ public final class KeyCommands implements Runnable {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Every key: kid, alg, state (next, active, retired), created, activated, retired, remove-after.")
+            description = {"Every key: kid, alg, state (next, active, retired), created, activated, retired, remove-after,",
+                    "and the id of the key-encryption key it is encrypted under."})
     static final class ListCmd extends Base {
         @Override
         public Integer call() {
             return with(r -> {
-                System.out.println(String.join("\t", "KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "REMOVE-AFTER"));
+                System.out.println(String.join("\t", "KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "REMOVE-AFTER",
+                        "KEK-ID"));
                 for (StoredKey k : r.list()) {
                     System.out.println(String.join("\t", k.kid(), k.alg().name(), k.state().name().toLowerCase(java.util.Locale.ROOT),
                             k.createdAt().toString(), time(k.activatedAt()), time(k.retiredAt()),
                             k.state() == io.gatehouse.core.port.KeyStore.State.NEXT
-                                    ? "(signs from " + KeyRing.promotableAt(k, r.policy()) + ")" : time(k.removeAfter())));
+                                    ? "(signs from " + KeyRing.promotableAt(k, r.policy()) + ")" : time(k.removeAfter()),
+                            k.kekId().orElse("(not encrypted)")));
                 }
                 return 0;
             });
@@ -245,6 +257,89 @@ public final class KeyCommands implements Runnable {
             if (s.endsWith("\r\n")) s = s.substring(0, s.length() - 2);
             else if (s.endsWith("\n")) s = s.substring(0, s.length() - 1);
             return s.toCharArray();
+        }
+    }
+
+    @Command(name = "rewrap", mixinStandardHelpOptions = true,
+            description = {"Re-encrypt every signing key under a new key-encryption key (KEK), in one transaction.",
+                    "The current KEK comes from the usual places (GATEHOUSE_KEK, --kek-file, DATA/gatehouse.kek).",
+                    "Refused while a server runs on the embedded database; on PostgreSQL, stop every node first.",
+                    "When the current KEK is the generated DATA/gatehouse.kek, that file is replaced by the new KEK",
+                    "(the old one is kept as DATA/gatehouse.kek.old-<KEK id>); otherwise configure the new KEK next."})
+    static final class Rewrap implements Callable<Integer> {
+        @Mixin
+        DbOptions db;
+        @Option(names = "--new-kek-file", required = true, paramLabel = "FILE",
+                description = "File holding the new KEK: the base64 of 32 random bytes (`openssl rand -base64 32`), mode 0600.")
+        Path newKekFile;
+
+        @Override
+        public Integer call() {
+            try {
+                ServerConfig cfg = db.config();
+                byte[] next = KeyEncryption.readFile(newKekFile, newKekFile.toString(), cfg.database().allowInsecurePermissions());
+                AesGcmKeyProtection nextProtection = AesGcmKeyProtection.of(next);
+                try (Database d = db.openExclusive()) {
+                    JdbcKeyStore store = new JdbcKeyStore(d);
+                    KeyEncryption.Resolved current = KeyEncryption.resolve(cfg, store, false);
+                    String newId = nextProtection.kekId().orElseThrow();
+                    if (current.protection().kekId().equals(Optional.of(newId))) {
+                        System.err.println("gatehouse: " + newKekFile + " holds the key-encryption key in use already (KEK id "
+                                + newId + "); nothing was changed");
+                        return 2;
+                    }
+                    // Written (and synced) before the keys change, so that what is left after the commit is one rename.
+                    Optional<Path> staged = current.defaultFile().map(f -> KeyEncryption.stage(f, next));
+                    List<StoredKey> rewrapped;
+                    try {
+                        rewrapped = KeysAtRest.rewrap(store, current.protection(), nextProtection,
+                                AuditLogger.toLog(Clock.systemUTC()), actor());
+                    } catch (RuntimeException e) {
+                        staged.ifPresent(KeyEncryption::deleteQuietly);
+                        throw e;
+                    }
+                    // The file first (one rename, right after the commit), then the slower rebuild of the database file.
+                    String fileProblem = null;
+                    Optional<Path> kept = Optional.empty();
+                    if (staged.isPresent()) {
+                        try {
+                            kept = KeyEncryption.install(current.defaultFile().get(), staged.get(), current.protection().kekId());
+                        } catch (IOException | RuntimeException e) {
+                            KeyEncryption.deleteQuietly(staged.get());
+                            fileProblem = e.getClass().getSimpleName();
+                        }
+                    }
+                    d.rewriteFile();  // no value sealed under the old KEK left in free space or the log
+                    String was = current.protection().kekId().map(id -> "KEK id " + id).orElse("not encrypted");
+                    System.out.println("re-encrypted " + rewrapped.size() + " signing key(s) under KEK id " + newId
+                            + " (was " + was + ")" + (d.vendor() == Database.Vendor.POSTGRESQL ? " in the PostgreSQL database" : ""));
+                    if (fileProblem != null) {
+                        Path file = current.defaultFile().get();
+                        System.err.println("gatehouse: the keys are encrypted under the new KEK (id " + newId + "), but "
+                                + file + " could not be replaced (" + fileProblem + "): copy " + newKekFile + " to " + file
+                                + " (mode 0600) before starting the server");
+                        return 1;
+                    }
+                    if (staged.isPresent()) {
+                        System.out.println(current.defaultFile().get() + " now holds the new KEK (id " + newId
+                                + "); you may delete " + newKekFile + ".");
+                        kept.ifPresent(k -> System.out.println("The previous KEK is kept as " + k + ": backups taken "
+                                + "before now need it. Move it to where you keep those backups' keys, or delete it."));
+                    } else {
+                        System.out.println("Now give the new KEK wherever the old one was given (" + current.origin()
+                                + "): --kek-file " + newKekFile + " or GATEHOUSE_KEK_FILE=" + newKekFile
+                                + " (or its content in GATEHOUSE_KEK), on every node, before starting them. The old KEK"
+                                + " opens only backups taken before now: keep it as long as you keep those.");
+                    }
+                    return 0;
+                } finally {
+                    java.util.Arrays.fill(next, (byte) 0);
+                }
+            } catch (IllegalArgumentException | KeyEncryption.Refused | KeyProtection.Failure | KeysAtRest.Refused
+                     | DataDirectory.Refused e) {
+                System.err.println("gatehouse: " + e.getMessage());
+                return 2;
+            }
         }
     }
 

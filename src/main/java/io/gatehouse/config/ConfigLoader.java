@@ -24,15 +24,20 @@ import java.util.Set;
 public final class ConfigLoader {
     /** Values given on the command line (null when not given). */
     public record Flags(String host, Integer port, Path data, String dbUrl, String issuer, Path config, Boolean demo,
-                        Boolean allowInsecurePermissions) {
+                        Boolean allowInsecurePermissions, Path kekFile) {
+        public Flags(String host, Integer port, Path data, String dbUrl, String issuer, Path config, Boolean demo,
+                     Boolean allowInsecurePermissions) {
+            this(host, port, data, dbUrl, issuer, config, demo, allowInsecurePermissions, null);
+        }
+
         public Flags(String host, Integer port, Path data, String dbUrl, String issuer, Path config, Boolean demo) {
-            this(host, port, data, dbUrl, issuer, config, demo, null);
+            this(host, port, data, dbUrl, issuer, config, demo, null, null);
         }
     }
 
     static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
             "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics", "durability",
-            "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days");
+            "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days", "kek-file");
 
     private ConfigLoader() {
     }
@@ -71,9 +76,42 @@ public final class ConfigLoader {
                 text(file, "jwks-max-age-seconds"), Long.toString(KeyPolicy.DEFAULT_JWKS_MAX_AGE.toSeconds())));
         int rotationDays = parseInt("key-rotation-days", pick(null, env.get("GATEHOUSE_KEY_ROTATION_DAYS"),
                 text(file, "key-rotation-days"), Long.toString(KeyPolicy.DEFAULT_ROTATION.toDays())));
-        var keys = new KeyConfig(java.time.Duration.ofSeconds(maxAge), java.time.Duration.ofDays(rotationDays));
+        var keys = new KeyConfig(java.time.Duration.ofSeconds(maxAge), java.time.Duration.ofDays(rotationDays),
+                kekSource(flags, env, file));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
                 java.time.Duration.ofSeconds(purge), metrics, keys);
+    }
+
+    /**
+     * Where the key-encryption key comes from: the flag {@code --kek-file}, then {@code GATEHOUSE_KEK} or
+     * {@code GATEHOUSE_KEK_FILE} (not both), then config key {@code kek-file}; else the default (see {@link KekSource}).
+     * The value of {@code GATEHOUSE_KEK} is checked here (base64 of 32 bytes); files are read when the KEK is used.
+     */
+    private static KekSource kekSource(Flags flags, Map<String, String> env, JsonNode file) {
+        if (flags.kekFile() != null) return new KekSource.File(flags.kekFile(), "--kek-file");
+        String value = env.get("GATEHOUSE_KEK");
+        String envFile = env.get("GATEHOUSE_KEK_FILE");
+        if (value != null && envFile != null) {
+            throw new IllegalArgumentException("GATEHOUSE_KEK and GATEHOUSE_KEK_FILE are both set: set one of them");
+        }
+        if (value != null) {
+            try {
+                java.util.Arrays.fill(KeyEncryption.decode(value, "GATEHOUSE_KEK"), (byte) 0);
+            } catch (KeyEncryption.Refused e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            return new KekSource.Value(value);
+        }
+        if (envFile != null) {
+            if (envFile.isBlank()) throw new IllegalArgumentException("GATEHOUSE_KEK_FILE is set but empty");
+            return new KekSource.File(Path.of(envFile), "GATEHOUSE_KEK_FILE");
+        }
+        String configured = text(file, "kek-file");
+        if (configured != null) {
+            if (configured.isBlank()) throw new IllegalArgumentException("config key kek-file is empty");
+            return new KekSource.File(Path.of(configured), "config kek-file");
+        }
+        return KekSource.none();
     }
 
     private static JsonNode readFile(Path p) {

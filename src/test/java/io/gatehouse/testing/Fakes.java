@@ -120,6 +120,18 @@ public final class Fakes {
             return f.isPresent();
         }
 
+        public synchronized boolean replaceAllPrivateKeys(List<Replacement> replacements) {
+            if (replacements.size() != rows.size()) return false;
+            for (Replacement r : replacements) {
+                if (rows.stream().noneMatch(k -> k.kid().equals(r.kid()) && k.privateKey().equals(r.expected()))) return false;
+            }
+            for (Replacement r : replacements) {
+                StoredKey k = rows.stream().filter(x -> x.kid().equals(r.kid())).findFirst().orElseThrow();
+                replace(k, k.withPrivateKey(r.privateKey(), r.kekId()));
+            }
+            return true;
+        }
+
         public synchronized boolean setCertificateChain(String kid, List<String> chain) {
             java.util.Optional<StoredKey> f = rows.stream().filter(k -> k.kid().equals(kid) && k.certificateChain().isEmpty()).findFirst();
             f.ifPresent(k -> replace(k, k.withCertificateChain(chain)));

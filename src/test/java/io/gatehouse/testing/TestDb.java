@@ -1,5 +1,6 @@
 package io.gatehouse.testing;
 
+import io.gatehouse.config.KekSource;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.DatabaseSettings;
@@ -15,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -28,6 +30,11 @@ import java.util.stream.Stream;
  */
 public final class TestDb implements AutoCloseable {
     public static final String PG_URL_ENV = "GATEHOUSE_TEST_PG_URL";
+    /**
+     * The key-encryption key every PostgreSQL server of this test run gets (random per JVM): in-process through
+     * {@link #serverConfig}, to processes as {@code GATEHOUSE_KEK} ({@link #kekEnv}).
+     */
+    public static final String TEST_KEK = newKek();
 
     public final DatabaseSettings settings;
     public final Database db;
@@ -88,9 +95,30 @@ public final class TestDb implements AutoCloseable {
         return settings.url().orElseThrow();
     }
 
-    /** A test server config (port 0) pointing at this database. */
+    /**
+     * A test server config (port 0) pointing at this database; on PostgreSQL with {@link #TEST_KEK} (the embedded
+     * database generates a KEK file in its data directory).
+     */
     public ServerConfig serverConfig() {
-        return ServerConfig.forTest(settings.dataDir()).withDatabase(settings);
+        ServerConfig cfg = ServerConfig.forTest(settings.dataDir()).withDatabase(settings);
+        return settings.url().isEmpty() ? cfg : withTestKek(cfg);
+    }
+
+    /** {@code cfg} with {@link #TEST_KEK} as its key-encryption key (what GATEHOUSE_KEK gives). */
+    public static ServerConfig withTestKek(ServerConfig cfg) {
+        return cfg.withKeys(cfg.keys().withKek(new KekSource.Value(TEST_KEK)));
+    }
+
+    /** {@code GATEHOUSE_KEK} = {@link #TEST_KEK}, for server and CLI processes on PostgreSQL. */
+    public static Map<String, String> kekEnv() {
+        return Map.of("GATEHOUSE_KEK", TEST_KEK);
+    }
+
+    /** A new random key-encryption key: the base64 of 32 random bytes, like `openssl rand -base64 32`. */
+    public static String newKek() {
+        byte[] b = new byte[32];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getEncoder().encodeToString(b);
     }
 
     /** Deletes every row of the given tables (between tests of one class). */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.Gatehouse;
 import io.gatehouse.admin.ClientAdmin;
+import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.ServerConfig;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.Client;
@@ -33,7 +34,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * The real wiring on port 0 with a fresh embedded database in a new directory (deleted on close), plus a real HTTP client. Signing keys are
- * generated once per JVM and copied into each fresh database (key generation is the slow part of a start).
+ * generated once per JVM and copied into each fresh database (key generation is the slow part of a start), in plain
+ * form: the server generates its key-encryption key ({@code DATA/gatehouse.kek}) and encrypts them at its start, as
+ * after an upgrade. {@link #privateJwk} opens one again.
  */
 public final class TestServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,10 +50,12 @@ public final class TestServer implements AutoCloseable {
             .followRedirects(HttpClient.Redirect.NEVER).build();
 
     private final Path dataDir;
+    private final ServerConfig config;
 
-    private TestServer(Gatehouse gatehouse, Database db, Path dataDir) {
+    private TestServer(Gatehouse gatehouse, Database db, Path dataDir, ServerConfig config) {
         this.gatehouse = gatehouse;
         this.dataDir = dataDir;
+        this.config = config;
         this.base = gatehouse.issuer();
         this.db = db;
         this.clients = new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(),
@@ -74,7 +79,7 @@ public final class TestServer implements AutoCloseable {
         try {
             JdbcKeyStore keyStore = new JdbcKeyStore(db);
             for (KeyStore.StoredKey k : keys()) keyStore.insert(k);
-            return new TestServer(Gatehouse.start(cfg, clock), db, dir);
+            return new TestServer(Gatehouse.start(cfg, clock), db, dir, cfg);
         } catch (RuntimeException e) {
             db.close();
             TestDb.deleteTree(dir);
@@ -92,7 +97,18 @@ public final class TestServer implements AutoCloseable {
         return sharedKeys;
     }
 
-    /** The data directory of the embedded database (for the CLI run against this server). */
+    /**
+     * The private JWK of this server's {@code alg} key, opened as the server opens it (the stored one is encrypted
+     * under the KEK the server generated in its data directory): for tests that forge tokens with the real key.
+     */
+    public String privateJwk(SigningAlg alg) {
+        JdbcKeyStore store = new JdbcKeyStore(db);
+        KeyStore.StoredKey k = store.all().stream().filter(x -> x.alg() == alg && x.state() == KeyStore.State.ACTIVE)
+                .findFirst().orElseThrow();
+        return KeyEncryption.resolve(config, store, false).protection().open(k);
+    }
+
+    /** The data directory of this server's embedded database. */
     public Path dataDir() {
         return dataDir;
     }

@@ -70,6 +70,22 @@ public interface KeyStore {
     /** Replaces the private key (sealing, re-sealing). @return false when it is no longer {@code expected} */
     boolean replacePrivateKey(String kid, String expected, String privateKey, Optional<String> kekId);
 
+    /** A private key to replace, as {@link #replaceAllPrivateKeys} takes it: conditional on the value it replaces. */
+    record Replacement(String kid, String expected, String privateKey, Optional<String> kekId) {
+        @Override
+        public String toString() {
+            return "Replacement[kid=" + kid + ", kekId=" + kekId.orElse("none") + "]";
+        }
+    }
+
+    /**
+     * Replaces the private key of every stored key in one transaction (re-sealing under a new KEK).
+     *
+     * @return false, changing nothing, when a key is no longer {@code expected}, or the stored keys are not exactly
+     * those given (one was added or removed meanwhile)
+     */
+    boolean replaceAllPrivateKeys(List<Replacement> replacements);
+
     /** Sets the certificate chain of a key that has none. @return false when it has one already */
     boolean setCertificateChain(String kid, List<String> chain);
 }

@@ -154,6 +154,35 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * On SQLite: rebuilds the database file ({@code VACUUM}) and truncates the write-ahead log to zero bytes, so that
+     * values overwritten earlier (signing keys stored in plain form, then sealed; keys sealed under a KEK that was
+     * replaced) no longer linger in the file's free space or in old log frames. It takes as long as copying the
+     * database, and is for the rare moments that need it: the first start that seals plain keys, {@code keys rewrap}.
+     * Best effort: a failure (say, no space for the copy) is logged and changes nothing. Nothing on PostgreSQL.
+     *
+     * @return false when the file could not be rebuilt (logged)
+     */
+    public boolean rewriteFile() {
+        if (vendor != Vendor.SQLITE) return true;
+        long t0 = System.nanoTime();
+        try (Connection c = writes.getConnection(); Statement st = c.createStatement()) {
+            st.execute("vacuum");
+            try (var rs = st.executeQuery("pragma wal_checkpoint(TRUNCATE)")) {
+                if (rs.next() && rs.getInt(1) != 0) {
+                    LOG.info("the write-ahead log is truncated at a later checkpoint (a reader holds an older snapshot)");
+                }
+            }
+            LOG.debug("database file rebuilt in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            return true;
+        } catch (SQLException e) {
+            LOG.warn("could not rebuild the database file ({}): values overwritten just now may remain in its free space; "
+                    + "to remove them, stop Gatehouse and run `sqlite3 {} vacuum`", e.getMessage(),
+                    writes.getJdbcUrl().substring("jdbc:sqlite:".length()));
+            return false;
+        }
+    }
+
     private static long freelistCount(Connection c) throws SQLException {
         try (Statement s = c.createStatement(); var rs = s.executeQuery("pragma freelist_count")) {
             return rs.next() ? rs.getLong(1) : 0L;

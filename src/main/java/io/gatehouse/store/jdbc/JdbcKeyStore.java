@@ -89,6 +89,26 @@ public final class JdbcKeyStore implements KeyStore {
     }
 
     @Override
+    public boolean replaceAllPrivateKeys(List<Replacement> replacements) {
+        try {
+            return db.write(c -> {
+                for (Replacement r : replacements) {
+                    if (Jdbc.update(c, "update signing_keys set private_key = ?, kek_id = ? where kid = ? and private_key = ?",
+                            r.privateKey(), r.kekId().orElse(null), r.kid(), r.expected()) != 1) {
+                        throw new Lost();
+                    }
+                }
+                try (var st = c.createStatement(); var rs = st.executeQuery("select count(*) from signing_keys")) {
+                    if (!rs.next() || rs.getLong(1) != replacements.size()) throw new Lost();  // a key was added
+                }
+                return true;
+            });
+        } catch (Lost e) {
+            return false;
+        }
+    }
+
+    @Override
     public boolean setCertificateChain(String kid, List<String> certificates) {
         return 1 == jdbc.update("update signing_keys set certificate_chain = ? where kid = ? and certificate_chain is null",
                 chain(certificates), kid);

@@ -204,7 +204,7 @@ class KeyRotationHttpTest {
             System.setOut(old);
         }
         String[] lines = stdout.toString().split("\n");
-        assertEquals("KID\tALG\tSTATE\tCREATED\tACTIVATED\tRETIRED\tREMOVE-AFTER", lines[0]);
+        assertEquals("KID\tALG\tSTATE\tCREATED\tACTIVATED\tRETIRED\tREMOVE-AFTER\tKEK-ID", lines[0]);
         assertEquals(5, lines.length, "four active keys, one per algorithm");
         for (int i = 1; i < lines.length; i++) assertEquals("active", lines[i].split("\t")[2], lines[i]);
     }

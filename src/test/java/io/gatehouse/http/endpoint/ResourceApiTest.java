@@ -7,7 +7,6 @@ import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.ScopeClaim;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
-import io.gatehouse.store.jdbc.JdbcKeyStore;
 import io.gatehouse.store.jdbc.JdbcTokenStore;
 import io.gatehouse.testing.TestServer;
 import io.gatehouse.testing.TokenForge;
@@ -39,9 +38,7 @@ class ResourceApiTest {
         server.addClient("coupang", "coupangTest", b -> b.scope(Scope.of("bailunApi")).scopeClaim(ScopeClaim.ARRAY));
         server.addClient("opaque", "s3cret", b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("bailunApi")));
         for (SigningAlg a : SigningAlg.values()) server.addClient("alg-" + a, "s3cret", b -> b.signingAlg(a));
-        String jwk = new JdbcKeyStore(server.db).all().stream().filter(k -> k.alg() == SigningAlg.RS256)
-                .findFirst().orElseThrow().privateKey();
-        serverKey = JWK.parse(jwk).toRSAKey();
+        serverKey = JWK.parse(server.privateJwk(SigningAlg.RS256)).toRSAKey();
     }
 
     @AfterAll

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,45 @@ class BackupRestoreTest {
             for (String t : before) assertTrue(active(server.base, t), "a token acknowledged before the backup was lost");
             assertFalse(active(server.base, after), "the restored database is the backup's");
             Http.token(server.base, "svc", "s3cret");
+        }
+    }
+
+    @Test
+    void backupHoldsNeitherTheKekNorAPlainKeyAndARestoreElsewhereStartsOnlyWithTheKekFile() throws Exception {
+        String jwks;
+        try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
+            jwks = Http.get(server.base + "/jwks").body();
+        }
+        Path kekFile = dir.resolve("gatehouse.kek");
+        String kek = Files.readString(kekFile).strip();
+        Path file = backups.resolve("gatehouse-backup.db");
+        ServerProcess.Result backup = ServerProcess.run(Map.of(), "backup", file.toString(), "--data", dir.toString());
+        assertEquals(0, backup.exitCode(), backup.output());
+        assertTrue(backup.output().contains("a restore needs that KEK too"), backup.output());
+        String raw = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+        assertFalse(raw.contains(kek), "the KEK is not in the backup");
+        assertFalse(raw.contains(new String(Base64.getDecoder().decode(kek), StandardCharsets.ISO_8859_1)));
+        for (KeyStore.StoredKey k : TestServer.keys()) {
+            String d = (String) com.nimbusds.jose.jwk.JWK.parse(k.privateKey()).toJSONObject().get("d");
+            assertFalse(raw.contains(d), "private key " + k.kid() + " in clear in the backup");
+        }
+
+        Path elsewhere = TestDb.tempDir("restored");
+        try {
+            ServerProcess.Result restored = ServerProcess.run(Map.of(), "restore", file.toString(), "--data", elsewhere.toString());
+            assertEquals(0, restored.exitCode(), restored.output());
+            ServerProcess.Result noKek = ServerProcess.run(Map.of(), "serve", "--port", "0", "--data", elsewhere.toString());
+            assertEquals(2, noKek.exitCode(), noKek.output());
+            assertTrue(noKek.output().contains("no key-encryption key was found: " + elsewhere.resolve("gatehouse.kek")
+                    + " is missing"), noKek.output());
+            assertFalse(Files.exists(elsewhere.resolve("gatehouse.kek")), "never a new KEK for a database with keys");
+            Files.copy(kekFile, elsewhere.resolve("gatehouse.kek"), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", elsewhere.toString())) {
+                assertEquals(jwks, Http.get(server.base + "/jwks").body(), "the same keys with the KEK put back");
+                Http.token(server.base, "svc", "s3cret");
+            }
+        } finally {
+            TestDb.deleteTree(elsewhere);
         }
     }
 

@@ -115,6 +115,23 @@ abstract class KeyStoreContract extends StoreContract {
     }
 
     @Test
+    void replaceAllPrivateKeysIsAllOrNothing() {
+        StoredKey a = key("a", SigningAlg.RS256, State.ACTIVE, 1);
+        StoredKey b = key("b", SigningAlg.ES256, State.ACTIVE, 2);
+        keys().insert(a);
+        keys().insert(b);
+        var ra = new KeyStore.Replacement("a", a.privateKey(), "sealed-a", Optional.of("kek2"));
+        var rb = new KeyStore.Replacement("b", b.privateKey(), "sealed-b", Optional.of("kek2"));
+        var stale = new KeyStore.Replacement("b", "not what is stored", "sealed-b", Optional.of("kek2"));
+        assertFalse(keys().replaceAllPrivateKeys(List.of(ra, stale)), "b changed meanwhile");
+        assertFalse(keys().replaceAllPrivateKeys(List.of(ra)), "b would be left out");
+        assertEquals(List.of(a, b), keys().all(), "nothing changed, a included");
+        assertTrue(keys().replaceAllPrivateKeys(List.of(ra, rb)));
+        assertEquals(List.of("sealed-a", "sealed-b"), keys().all().stream().map(StoredKey::privateKey).toList());
+        assertEquals(List.of(Optional.of("kek2"), Optional.of("kek2")), keys().all().stream().map(StoredKey::kekId).toList());
+    }
+
+    @Test
     void insertWhenManyNodesRaceForEveryAlgThenOneActiveKeyPerAlg() throws Exception {
         int nodes = 8;
         List<Integer> wins = race(nodes, n -> {

@@ -107,7 +107,8 @@ class KillUnderLoadTest {
     private static ServerProcess serve(TestDb db) {
         if (db.settings.url().isEmpty()) return ServerProcess.serve(Map.of(), "--data", db.settings.dataDir().toString());
         return ServerProcess.serve(Map.of("GATEHOUSE_DB_USER", db.settings.user().orElse(""),
-                "GATEHOUSE_DB_PASSWORD", db.settings.password().orElse("")), "--db-url", db.url());
+                "GATEHOUSE_DB_PASSWORD", db.settings.password().orElse(""), "GATEHOUSE_KEK", TestDb.TEST_KEK),
+                "--db-url", db.url());
     }
 
     /** Runs the load, kills the server at a random moment under it, stops the load. @return requests in flight */

@@ -14,6 +14,7 @@ import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
 import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.token.Tokens;
+import io.gatehouse.core.token.keys.AesGcmKeyProtection;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestDb;
 import io.gatehouse.testing.TestServer;
@@ -34,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * Two Gatehouse nodes on one PostgreSQL database (a fresh schema), started at the same moment on an empty
- * database: they must agree on the signing keys and see each other's tokens and client changes at once.
+ * database with the same key-encryption key: they must agree on the signing keys (stored sealed under that KEK)
+ * and see each other's tokens and client changes at once.
  */
 class MultiNodePostgresTest {
     static TestDb pg;
@@ -71,6 +73,18 @@ class MultiNodePostgresTest {
         set.getKeys().forEach(k -> algs.add(k.getAlgorithm().getName()));
         assertEquals(SigningAlg.values().length, algs.size(), algs.toString());
         assertEquals(SigningAlg.values().length, new JdbcKeyStore(pg.db).all().size());
+    }
+
+    @Test
+    void keysWhenBothNodesHaveTheSameKekThenSealedUnderItAndNoPrivatePartInClear() throws Exception {
+        String kekId = AesGcmKeyProtection.fingerprint(java.util.Base64.getDecoder().decode(TestDb.TEST_KEK));
+        AesGcmKeyProtection kek = AesGcmKeyProtection.of(java.util.Base64.getDecoder().decode(TestDb.TEST_KEK));
+        for (var k : new JdbcKeyStore(pg.db).all()) {
+            assertEquals(Optional.of(kekId), k.kekId(), k.kid());
+            assertTrue(k.privateKey().startsWith("gcm1."), k.kid());
+            String d = (String) com.nimbusds.jose.jwk.JWK.parse(kek.open(k)).toJSONObject().get("d");
+            assertFalse(k.privateKey().contains(d), k.kid());
+        }
     }
 
     @Test

@@ -127,7 +127,7 @@ class PgOutageTest {
             admin.add(JWT, Optional.of(SECRET), false, b -> b.scope(Scope.of("all")));
         }
         log.start();
-        server = Gatehouse.start(ServerConfig.forTest(dataDir).withDatabase(settings), Clock.systemUTC());
+        server = Gatehouse.start(TestDb.withTestKek(ServerConfig.forTest(dataDir).withDatabase(settings)), Clock.systemUTC());
         base = server.issuer();
     }
 

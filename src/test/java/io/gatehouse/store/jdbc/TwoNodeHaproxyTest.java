@@ -96,7 +96,7 @@ class TwoNodeHaproxyTest {
         String haproxy = haproxyBinary();
         pg = TestDb.postgres();
         env = Map.of("GATEHOUSE_DB_USER", pg.settings.user().orElse(""),
-                "GATEHOUSE_DB_PASSWORD", pg.settings.password().orElse(""));
+                "GATEHOUSE_DB_PASSWORD", pg.settings.password().orElse(""), "GATEHOUSE_KEK", TestDb.TEST_KEK);
         ClientAdmin clients = new ClientAdmin(new JdbcClientRepository(pg.db), new SecretHasher(), Clock.systemUTC(),
                 new SecureRandom());
         clients.add("load", Optional.of(SECRET), false, c -> c.tokenFormat(TokenFormat.OPAQUE));
