@@ -188,7 +188,7 @@ public final class Gatehouse implements AutoCloseable {
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
         var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), clock);
         return new Gatehouse(db, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
-                KeyScheduler.start(rotation, keys, node),
+                KeyScheduler.start(rotation, keys, "schedule on " + node),
                 metrics);
     }
 

@@ -50,7 +50,8 @@ class KeyRotationMultiNodeTest {
     @BeforeAll
     static void startTwoNodes() throws Exception {
         pg = TestDb.postgres();
-        var cfg = pg.serverConfig().withKeys(new KeyConfig(MAX_AGE, Duration.ZERO));
+        var base = pg.serverConfig();
+        var cfg = base.withKeys(new KeyConfig(MAX_AGE, Duration.ZERO, base.keys().kek()));
         List<Gatehouse> nodes = StoreContract.race(2, () -> Gatehouse.start(cfg, clock));
         a = nodes.get(0);
         b = nodes.get(1);
@@ -92,8 +93,12 @@ class KeyRotationMultiNodeTest {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(new PrintWriter(new StringWriter()));
         cli.setErr(new PrintWriter(new StringWriter()));
-        assertEquals(0, cli.execute("keys", "rotate", "--alg", "RS256", "--db-url", pg.url() + "&user="
-                + pg.settings.user().orElse("") + "&password=" + pg.settings.password().orElse("")));
+        java.nio.file.Path kek = java.nio.file.Files.createTempFile(TestDb.tempDir("kek"), "kek", "",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        java.nio.file.Files.writeString(kek, TestDb.TEST_KEK + "\n");
+        assertEquals(0, cli.execute("keys", "rotate", "--alg", "RS256", "--kek-file", kek.toString(), "--db-url", pg.url()
+                + "&user=" + pg.settings.user().orElse("") + "&password=" + pg.settings.password().orElse("")));
         String next = new JdbcKeyStore(pg.db).all().stream().filter(k -> k.state() == State.NEXT).findFirst()
                 .map(StoredKey::kid).orElseThrow();
         await(() -> jwks(a).contains(next) && jwks(b).contains(next), "both nodes publish the next key");
