@@ -50,18 +50,20 @@ cleanup() { if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null; wait "
 trap cleanup EXIT
 
 cli() { "$ROOT/gatehouse" "$@" --data "$DATA" >/dev/null; }
-cli client add bench-rs256 --secret bench-secret --scope "read write"
-cli client add bench-es256 --secret bench-secret --scope "read write" --signing-alg ES256
-cli client add bench-eddsa --secret bench-secret --scope "read write" --signing-alg EdDSA
-cli client add bench-opaque --secret bench-secret --scope "read write" --token-format opaque
+# Secrets through standard input, never on the command line (ps).
+client() { local id=$1; shift; printf '%s\n' bench-secret | cli client add "$id" --secret-stdin "$@"; }
+client bench-rs256 --scope "read write"
+client bench-es256 --scope "read write" --signing-alg ES256
+client bench-eddsa --scope "read write" --signing-alg EdDSA
+client bench-opaque --scope "read write" --token-format opaque
 # One client for std-same, app-key and json-cc, so they differ only in the wire format.
-cli client add bench-same --secret bench-secret --grant client_credentials --scope api --claim tenant=bench
-cli client add bench-api --secret bench-secret --grant client_credentials --scope api --access-token-ttl 86400
+client bench-same --grant client_credentials --scope api --claim tenant=bench
+client bench-api --grant client_credentials --scope api --access-token-ttl 86400
 # Code flow: first-party (no consent page), PKCE, refresh tokens; a user with a production Argon2id hash.
 WEB_REDIRECT=http://127.0.0.1/cb; USER_PASSWORD='bench-password-1'
-cli client add bench-web --secret bench-secret --grant authorization_code --refresh-tokens --first-party \
+client bench-web --grant authorization_code --refresh-tokens --first-party \
     --require-pkce --redirect-uri "$WEB_REDIRECT" --scope api
-cli user add bench-user --password "$USER_PASSWORD"
+printf '%s\n' "$USER_PASSWORD" | cli user add bench-user --password-stdin
 for f in "$HERE"/scenarios.d/*.sh; do [ -e "$f" ] && . "$f" setup; done
 
 basic() { printf '%s:%s' "$1" "$2" | base64 -w0; }

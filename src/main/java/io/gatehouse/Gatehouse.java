@@ -57,10 +57,12 @@ public final class Gatehouse implements AutoCloseable {
     private final PurgeScheduler purge;  // null when disabled
     private final KeyScheduler keyScheduler;
     private final Metrics metrics;
+    private final AuditLogger audit;
 
     private Gatehouse(Database db, HttpServer server, String issuer, PurgeScheduler purge, KeyScheduler keyScheduler,
-                      Metrics metrics) {
+                      Metrics metrics, AuditLogger audit) {
         this.metrics = metrics;
+        this.audit = audit;
         this.db = db;
         this.server = server;
         this.issuer = issuer;
@@ -189,7 +191,7 @@ public final class Gatehouse implements AutoCloseable {
         var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), clock);
         return new Gatehouse(db, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
                 KeyScheduler.start(rotation, keys, "schedule on " + node),
-                metrics);
+                metrics, audit);
     }
 
     private static Metrics prometheus() {
@@ -254,6 +256,7 @@ public final class Gatehouse implements AutoCloseable {
         if (purge != null) purge.close();
         keyScheduler.close();
         server.close();
+        audit.close();  // the failures counted so far (after the server: no new ones)
         metrics.close();
         db.close();
     }

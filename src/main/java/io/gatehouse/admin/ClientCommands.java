@@ -1,5 +1,6 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.AuditLogger;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.GrantType;
@@ -35,23 +36,37 @@ public final class ClientCommands implements Runnable {
         @Mixin
         DbOptions db;
 
+        /** Runs the action on a client admin whose changes are audited as made by this CLI process. */
         Integer with(Function<ClientAdmin, Integer> action) {
             try (Database d = db.open()) {
-                return action.apply(new ClientAdmin(new JdbcClientRepository(d), new SecretHasher(),
-                        Clock.systemUTC(), new SecureRandom()));
+                Clock clock = Clock.systemUTC();
+                return action.apply(new ClientAdmin(new JdbcClientRepository(d), new SecretHasher(), clock, new SecureRandom(),
+                        AuditLogger.toLog(clock), KeyCommands.actor()));
             } catch (IllegalArgumentException e) {
-                System.err.println("gatehouse: " + e.getMessage());
-                return 2;
+                return refuse(e);
             }
+        }
+
+        static int refuse(IllegalArgumentException e) {
+            System.err.println("gatehouse: " + e.getMessage());
+            return 2;
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Register a client; a generated secret is printed once.")
+    static final String SECRET_ARGV = "Client secret (1 to 100 characters) on the command line: every local user sees it in "
+            + "ps and it stays in the shell history; prefer --secret-stdin.";
+    static final String SECRET_STDIN = "Read the client secret (1 to 100 characters) from standard input: one line, "
+            + "its line break not part of it.";
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = {"Register a client. Its secret is read from "
+            + "standard input with --secret-stdin, else prompted for (no echo) on a terminal, else generated and printed once."})
     static final class Add extends Base {
         @Parameters(index = "0", paramLabel = "ID", description = "Client id (1 to 50 visible ASCII characters).")
         String id;
-        @Option(names = "--secret", paramLabel = "S", description = "Client secret (1 to 100 characters); generated when omitted.")
+        @Option(names = "--secret", paramLabel = "S", description = SECRET_ARGV)
         String secret;
+        @Option(names = "--secret-stdin", description = SECRET_STDIN)
+        boolean secretStdin;
         @Option(names = "--public", description = "Public client: no secret, token_endpoint_auth_method=none, PKCE required.")
         boolean publicClient;
         @ArgGroup(exclusive = false)
@@ -59,8 +74,16 @@ public final class ClientCommands implements Runnable {
 
         @Override
         public Integer call() {
+            Optional<String> given;
+            try {  // before the database is opened: a prompt may wait
+                given = SecretInput.given(secret, secretStdin, "secret");
+                if (given.isEmpty() && !publicClient) given = SecretInput.promptClientSecret();
+            } catch (IllegalArgumentException e) {
+                return refuse(e);
+            }
+            Optional<String> chosen = given;
             return with(admin -> {
-                ClientAdmin.Saved s = admin.add(id, Optional.ofNullable(secret), publicClient, options::applyTo);
+                ClientAdmin.Saved s = admin.add(id, chosen, publicClient, options::applyTo);
                 System.out.println("client " + s.client().id() + " added");
                 s.newSecret().ifPresent(x -> System.out.println("client_secret: " + x + "\n(shown once: store it now)"));
                 return 0;
@@ -68,35 +91,59 @@ public final class ClientCommands implements Runnable {
         }
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a client's settings.")
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change a client's settings; its secret only with --secret-stdin (or --secret).")
     static final class Update extends Base {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
-        @Option(names = "--secret", paramLabel = "S", description = "Set a new secret.")
+        @Option(names = "--secret", paramLabel = "S", description = SECRET_ARGV)
         String secret;
+        @Option(names = "--secret-stdin", description = "Set a new secret, read from standard input: one line, its line "
+                + "break not part of it.")
+        boolean secretStdin;
         @ArgGroup(exclusive = false)
         ClientOptions options = new ClientOptions();
 
         @Override
         public Integer call() {
+            Optional<String> given;
+            try {
+                given = SecretInput.given(secret, secretStdin, "secret");
+            } catch (IllegalArgumentException e) {
+                return refuse(e);
+            }
             return with(admin -> {
-                admin.update(id, Optional.ofNullable(secret), options::applyTo);
+                admin.update(id, given, options::applyTo);
                 System.out.println("client " + id + " updated");
                 return 0;
             });
         }
     }
 
-    @Command(name = "rotate-secret", mixinStandardHelpOptions = true, description = "Generate a new secret (printed once); the old one stops working.")
+    @Command(name = "rotate-secret", mixinStandardHelpOptions = true, description = {"Give a client a new secret: "
+            + "generated and printed once, or read from standard input with --secret-stdin. The old one stops working."})
     static final class RotateSecret extends Base {
         @Parameters(index = "0", paramLabel = "ID")
         String id;
+        @Option(names = "--secret-stdin", description = "Read the new secret from standard input instead of generating "
+                + "one: one line, its line break not part of it.")
+        boolean secretStdin;
 
         @Override
         public Integer call() {
+            Optional<String> given;
+            try {
+                given = SecretInput.given(null, secretStdin, "secret");
+            } catch (IllegalArgumentException e) {
+                return refuse(e);
+            }
             return with(admin -> {
-                System.out.println("client_secret: " + admin.rotateSecret(id).newSecret().orElseThrow()
-                        + "\n(shown once: store it now)");
+                ClientAdmin.Saved s = admin.rotateSecret(id, given);
+                if (s.newSecret().isPresent()) {
+                    System.out.println("client_secret: " + s.newSecret().get() + "\n(shown once: store it now)");
+                } else {
+                    System.out.println("client " + id + " secret changed");
+                }
                 return 0;
             });
         }

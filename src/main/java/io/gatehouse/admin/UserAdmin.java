@@ -2,6 +2,7 @@ package io.gatehouse.admin;
 
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.User;
+import io.gatehouse.core.port.AuditLog;
 import io.gatehouse.core.port.UserStore;
 import io.gatehouse.core.token.Tokens;
 
@@ -9,12 +10,16 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** User management behind the CLI: validation, stable opaque subject ids, Argon2id password hashing. */
+/**
+ * User management behind the CLI: validation, stable opaque subject ids, Argon2id password hashing. Every change made
+ * is written to the audit log with its actor (never a password).
+ */
 public final class UserAdmin {
     public static final int MIN_PASSWORD = 8;
     public static final int MAX_PASSWORD = 1024;
@@ -27,12 +32,22 @@ public final class UserAdmin {
     private final SecretHasher hasher;
     private final Clock clock;
     private final SecureRandom random;
+    private final AuditLog audit;
+    private final String actor;
 
+    /** Changes are not audited (e.g. the demo set-up, tests). */
     public UserAdmin(UserStore users, SecretHasher hasher, Clock clock, SecureRandom random) {
+        this(users, hasher, clock, random, AuditLog.none(), "");
+    }
+
+    /** @param actor who makes the changes, as the audit log names them, e.g. "cli (user root, pid 4121)" */
+    public UserAdmin(UserStore users, SecretHasher hasher, Clock clock, SecureRandom random, AuditLog audit, String actor) {
         this.users = users;
         this.hasher = hasher;
         this.clock = clock;
         this.random = random;
+        this.audit = audit;
+        this.actor = actor;
     }
 
     public User add(String username, String password, Changes c) {
@@ -42,6 +57,7 @@ public final class UserAdmin {
                 Optional.ofNullable(c.email()), Boolean.TRUE.equals(c.emailVerified()),
                 c.claims() == null ? Map.of() : c.claims(), now, now);
         if (!users.insert(u)) throw new IllegalArgumentException("user '" + username + "' already exists");
+        audit.userChanged(u.username(), u.id(), "added", actor);
         return u;
     }
 
@@ -54,6 +70,13 @@ public final class UserAdmin {
                 c.emailVerified() == null ? (c.email() == null && u.emailVerified()) : c.emailVerified(),
                 claims, u.createdAt(), now());
         if (!users.update(changed)) throw new IllegalArgumentException("user '" + username + "' could not be updated");
+        List<String> what = new ArrayList<>();
+        if (!changed.name().equals(u.name())) what.add("name");
+        if (!changed.email().equals(u.email())) what.add("email");
+        if (changed.emailVerified() != u.emailVerified()) what.add("email_verified");
+        if (!changed.claims().equals(u.claims())) what.add("claims");
+        audit.userChanged(u.username(), u.id(), "updated (" + (what.isEmpty() ? "nothing changed" : String.join(", ", what)) + ")",
+                actor);
         return changed;
     }
 
@@ -63,10 +86,13 @@ public final class UserAdmin {
         User changed = new User(u.id(), u.username(), hasher.hash(password), u.name(), u.email(), u.emailVerified(),
                 u.claims(), u.createdAt(), now());
         if (!users.update(changed)) throw new IllegalArgumentException("user '" + username + "' could not be updated");
+        audit.userChanged(u.username(), u.id(), "password set", actor);
     }
 
     public void remove(String username) {
-        if (!users.delete(find(username).id())) throw new IllegalArgumentException("user '" + username + "' does not exist");
+        User u = find(username);
+        if (!users.delete(u.id())) throw new IllegalArgumentException("user '" + username + "' does not exist");
+        audit.userChanged(u.username(), u.id(), "removed", actor);
     }
 
     public User find(String username) {

@@ -1,5 +1,6 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.AuditLogger;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.User;
 import io.gatehouse.store.jdbc.Database;
@@ -9,11 +10,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.Console;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -34,16 +34,27 @@ public final class UserCommands implements Runnable {
         @Mixin
         DbOptions db;
 
+        /** Runs the action on a user admin whose changes are audited as made by this CLI process. */
         Integer with(Function<UserAdmin, Integer> action) {
             try (Database d = db.open()) {
-                return action.apply(new UserAdmin(new JdbcUserStore(d), new SecretHasher(), Clock.systemUTC(),
-                        new SecureRandom()));
+                Clock clock = Clock.systemUTC();
+                return action.apply(new UserAdmin(new JdbcUserStore(d), new SecretHasher(), clock, new SecureRandom(),
+                        AuditLogger.toLog(clock), KeyCommands.actor()));
             } catch (IllegalArgumentException e) {
-                System.err.println("gatehouse: " + e.getMessage());
-                return 2;
+                return refuse(e);
             }
         }
+
+        static int refuse(IllegalArgumentException e) {
+            System.err.println("gatehouse: " + e.getMessage());
+            return 2;
+        }
     }
+
+    static final String PASSWORD_ARGV = "Password on the command line: every local user sees it in ps and it stays in "
+            + "the shell history; prefer --password-stdin or the prompt.";
+    static final String PASSWORD_STDIN = "Read the password (8 to 1024 characters) from standard input: one line, its "
+            + "line break not part of it.";
 
     /** Profile options shared by add and update. */
     static final class Profile {
@@ -59,68 +70,90 @@ public final class UserCommands implements Runnable {
         UserAdmin.Changes changes() {
             return new UserAdmin.Changes(email, emailVerified, name, claims);
         }
-    }
 
-    /** The password from --password, else read twice from the console without echo. */
-    static String password(String given) {
-        if (given != null) return given;
-        Console console = System.console();
-        if (console == null) {
-            throw new IllegalArgumentException("no console to prompt for the password: pass --password P");
+        boolean any() {
+            return email != null || emailVerified != null || name != null || claims != null;
         }
-        char[] a = console.readPassword("Password: ");
-        char[] b = console.readPassword("Repeat password: ");
-        if (a == null || b == null || !Arrays.equals(a, b)) throw new IllegalArgumentException("the passwords do not match");
-        return new String(a);
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Add a user; prompts for the password when --password is not given.")
+    @Command(name = "add", mixinStandardHelpOptions = true, description = {"Add a user. The password is read from standard "
+            + "input with --password-stdin, else prompted for twice (no echo) on a terminal; without either the command "
+            + "refuses."})
     static final class Add extends Base {
         @Parameters(index = "0", paramLabel = "USERNAME")
         String username;
-        @Option(names = "--password", paramLabel = "P", description = "Password (8 to 1024 characters); prompted when omitted.")
+        @Option(names = "--password", paramLabel = "P", description = PASSWORD_ARGV)
         String password;
+        @Option(names = "--password-stdin", description = PASSWORD_STDIN)
+        boolean passwordStdin;
         @picocli.CommandLine.ArgGroup(exclusive = false)
         Profile profile = new Profile();
 
         @Override
         public Integer call() {
+            String pw;
+            try {  // before the database is opened: a prompt may wait
+                pw = SecretInput.password(password, passwordStdin, "user add " + username);
+            } catch (IllegalArgumentException e) {
+                return refuse(e);
+            }
             return with(admin -> {
-                User u = admin.add(username, password(password), profile.changes());
+                User u = admin.add(username, pw, profile.changes());
                 System.out.println("user " + u.username() + " added (sub " + u.id() + ")");
                 return 0;
             });
         }
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a user's profile.")
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Change a user's profile (and, with --password-stdin, the password).")
     static final class Update extends Base {
         @Parameters(index = "0", paramLabel = "USERNAME")
         String username;
+        @Option(names = "--password-stdin", description = "Also set a new password, read from standard input: one line, "
+                + "its line break not part of it.")
+        boolean passwordStdin;
         @picocli.CommandLine.ArgGroup(exclusive = false)
         Profile profile = new Profile();
 
         @Override
         public Integer call() {
+            Optional<String> pw;
+            try {
+                pw = SecretInput.given(null, passwordStdin, "password");
+            } catch (IllegalArgumentException e) {
+                return refuse(e);
+            }
             return with(admin -> {
-                admin.update(username, profile.changes());
-                System.out.println("user " + username + " updated");
+                if (pw.isPresent()) UserAdmin.checkPassword(pw.get());  // nothing changed when it is refused
+                if (profile.any() || pw.isEmpty()) admin.update(username, profile.changes());
+                if (pw.isPresent()) admin.setPassword(username, pw.get());
+                System.out.println("user " + username + " updated" + (pw.isPresent() ? " (password changed)" : ""));
                 return 0;
             });
         }
     }
 
-    @Command(name = "set-password", mixinStandardHelpOptions = true, description = "Set a new password (prompted when --password is not given).")
+    @Command(name = "set-password", mixinStandardHelpOptions = true, description = {"Set a new password, read from "
+            + "standard input with --password-stdin, else prompted for twice (no echo) on a terminal."})
     static final class SetPassword extends Base {
         @Parameters(index = "0", paramLabel = "USERNAME")
         String username;
-        @Option(names = "--password", paramLabel = "P", description = "The new password.")
+        @Option(names = "--password", paramLabel = "P", description = PASSWORD_ARGV)
         String password;
+        @Option(names = "--password-stdin", description = PASSWORD_STDIN)
+        boolean passwordStdin;
 
         @Override
         public Integer call() {
+            String pw;
+            try {
+                pw = SecretInput.password(password, passwordStdin, "user set-password " + username);
+            } catch (IllegalArgumentException e) {
+                return refuse(e);
+            }
             return with(admin -> {
-                admin.setPassword(username, password(password));
+                admin.setPassword(username, pw);
                 System.out.println("password of " + username + " changed");
                 return 0;
             });

@@ -67,7 +67,7 @@ class UserCommandsTest {
         assertTrue(shortPw.err().contains("password must be 8 to 1024 characters"), shortPw.err());
         Run noConsole = run("user", "add", "bob");
         assertEquals(2, noConsole.code());
-        assertTrue(noConsole.err().contains("pass --password"), noConsole.err());
+        assertTrue(noConsole.err().contains("--password-stdin"), noConsole.err());
         Run reserved = run("user", "add", "bob", "--password", "long enough", "--claim", "sub=x");
         assertEquals(2, reserved.code());
         assertTrue(reserved.err().contains("reserved"));
