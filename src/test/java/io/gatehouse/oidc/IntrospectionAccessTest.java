@@ -135,6 +135,31 @@ class IntrospectionAccessTest {
     }
 
     @Test
+    void revokeWhenOwnClientWithAnotherAudienceThenRevokedWhateverTheAudience() {
+        for (String client : List.of("other-api", "for-orders-opaque")) {
+            String t = clientToken(client);
+            assertTrue(json(introspect("gateway", t)).get("active").asBoolean());
+            assertEquals(200, server.form("/oauth2/revoke", q("token", t), basic("stranger", "s3cret")).statusCode());
+            assertTrue(json(introspect("gateway", t)).get("active").asBoolean(), "another client cannot revoke it");
+            assertEquals(200, server.form("/oauth2/revoke", q("token", t), basic(client, "s3cret")).statusCode());
+            assertEquals(INACTIVE, introspect("gateway", t).body(), client);
+        }
+    }
+
+    @Test
+    void userinfoWhenAccessTokenForAnotherAudienceThenInvalidToken() {
+        server.addClient("app-orders", "s3cret", b -> b.grantTypes(Set.of(GrantType.AUTHORIZATION_CODE))
+                .redirectUris(List.of(REDIRECT)).firstParty(true).audience("orders"));
+        String at = userTokens("app-orders").get("access_token").asText();
+        HttpResponse<String> r = server.get("/oauth2/userinfo", "Authorization", "Bearer " + at);
+        assertEquals(401, r.statusCode(), r.body());
+        assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").contains("error=\"invalid_token\""));
+        assertEquals(200, server.get("/oauth2/userinfo", "Authorization", "Bearer " + userTokens("app").get("access_token").asText())
+                .statusCode(), "tokens for the issuer still work");
+        assertEquals("orders", active("orders", at).get("aud").asText(), "the API it is meant for may introspect it");
+    }
+
+    @Test
     void introspectWhenFlagChangedByUpdateThenAppliesAtOnce() {
         String t = clientToken("other-api");
         assertEquals(INACTIVE, introspect("stranger", t).body());
