@@ -12,6 +12,7 @@ import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.TokenService;
 import io.gatehouse.core.grant.ClientCredentialsGrant;
 import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.token.AccessTokenValidator;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.keys.KeyProtection;
 import io.gatehouse.core.token.keys.KeyRotation;
@@ -29,6 +30,7 @@ import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
 import io.gatehouse.store.jdbc.JdbcCodeStore;
+import io.gatehouse.store.jdbc.JdbcDemoData;
 import io.gatehouse.store.jdbc.JdbcSessionStore;
 import io.gatehouse.store.jdbc.JdbcKeyStore;
 import io.gatehouse.store.jdbc.JdbcTokenStore;
@@ -166,8 +168,10 @@ public final class Gatehouse implements AutoCloseable {
             router.post(m.path(), new TokenEndpoint(Dialects.create(m), tokenService, metrics.token(m.path(), m.dialect())));
         }
         oidc.route(router);
+        String productAudience = config.resourceApiAccess().audience().orElse(issuer);
         if (config.resourceApi()) {
-            var products = new ProductEndpoint(oidc.validator());
+            var products = new ProductEndpoint(oidc.validator(), AccessTokenValidator.Audience.of(productAudience),
+                    config.resourceApiAccess().requiredScope());
             router.get(ProductEndpoint.LIST_PATH, products::list);
             router.get(ProductEndpoint.GET_PATH, products::get);
         }
@@ -175,6 +179,11 @@ public final class Gatehouse implements AutoCloseable {
             List<String> added = new DemoSetup(new ClientAdmin(clients, hasher, clock, random),
                     new UserAdmin(new JdbcUserStore(db), hasher, clock, random)).ensure();
             LOG.info("demo: {}", added.isEmpty() ? "demo clients already registered" : "registered " + added);
+        } else {
+            List<String> removed = new JdbcDemoData(db).removeAll();
+            if (!removed.isEmpty()) {
+                LOG.warn("demo: removed the demo data (well-known secrets) of an earlier start with --demo: {}", removed);
+            }
         }
         var discovery = new DiscoveryEndpoint(metadata(issuer, config));
         router.get("/.well-known/openid-configuration", discovery);
@@ -186,7 +195,12 @@ public final class Gatehouse implements AutoCloseable {
         for (Mount m : config.mounts()) {
             LOG.info("mounted dialect '{}' at POST {}{}", m.dialect(), m.path(), m.options().isEmpty() ? "" : " " + m.options());
         }
-        if (config.resourceApi()) LOG.info("resource API at GET {} and GET {}", ProductEndpoint.LIST_PATH, ProductEndpoint.GET_PATH);
+        if (config.resourceApi()) {
+            LOG.info("resource API at GET {} and GET {} (tokens with aud {}{})", ProductEndpoint.LIST_PATH,
+                    ProductEndpoint.GET_PATH, productAudience,
+                    config.resourceApiAccess().requiredScope().isEmpty() ? ""
+                            : " and scope " + config.resourceApiAccess().requiredScope());
+        }
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
         var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), clock);
         return new Gatehouse(db, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),

@@ -53,7 +53,7 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
         var codes = new JdbcCodeStore(db);
         var logins = new LoginService(users, new JdbcSessionStore(db), hasher, clock, random, audit);
         var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
-        var validator = new AccessTokenValidator(issuer, keys, tokens, clock);
+        var validator = new AccessTokenValidator(issuer, keys, tokens, clients, clock);
         var browser = new Browser(issuer);
         var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db, clock), logins, issuer,
                 clock, random);

@@ -212,6 +212,8 @@ public final class ClientCommands implements Runnable {
         out.println("id_token_ttl:         " + c.idTokenTtl().toSeconds());
         out.println("refresh_token_ttl:    " + c.refreshTokenTtl().toSeconds());
         out.println("jwt_header_x5t:       " + c.jwtHeaderX5t());
+        out.println("introspection:        " + c.resourceServer());
+        if (c.demo()) out.println("demo:                 true (registered by serve --demo; removed by a start without it)");
         out.println("created_at:           " + c.createdAt());
     }
 }

@@ -53,6 +53,9 @@ public final class ClientOptions {
     @Option(names = "--jwt-header-x5t", negatable = true,
             description = "Put x5t (the signing key certificate's SHA-1 thumbprint) in the header of its JWTs.")
     Boolean jwtHeaderX5t;
+    @Option(names = "--introspection", negatable = true, description = "A resource server: may introspect access tokens "
+            + "of any audience (otherwise only those naming it in aud, or issued to it).")
+    Boolean introspection;
 
     /** Applies the given options to a builder; throws IllegalArgumentException with a clear message. */
     void applyTo(Client.Builder b) {
@@ -91,6 +94,7 @@ public final class ClientOptions {
         if (idTokenTtl != null) b.idTokenTtl(Duration.ofSeconds(idTokenTtl));
         if (refreshTokenTtl != null) b.refreshTokenTtl(Duration.ofSeconds(refreshTokenTtl));
         if (jwtHeaderX5t != null) b.jwtHeaderX5t(jwtHeaderX5t);
+        if (introspection != null) b.resourceServer(introspection);
     }
 
     /** Absolute URIs without fragments (RFC 6749 §3.1.2); no other normalisation: matching is exact. */

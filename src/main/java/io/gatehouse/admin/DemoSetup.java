@@ -17,7 +17,9 @@ import java.util.function.Consumer;
  * {@code serve --demo}: registers, when missing, the clients (and, once users exist, the user) that let
  * a new user replay every request example of the three seed specs with curl, and renders those curl
  * commands. The credentials are the specs' own, well-known demo values: never use them in production.
- * Existing clients are left as they are.
+ * Existing clients are left as they are. What it registers is marked as demo data ({@link Client#demo()},
+ * {@link io.gatehouse.core.model.User#demo()}): the next start without {@code --demo} deletes it
+ * ({@code store.jdbc.JdbcDemoData}). Demo mode listens on loopback only ({@code ServerConfig}).
  */
 public final class DemoSetup {
     public static final String APP_ID = "coupang";
@@ -60,7 +62,7 @@ public final class DemoSetup {
     private void add(Set<ClientId> existing, List<String> added, String id, String secret, Consumer<Client.Builder> settings) {
         if (existing.contains(new ClientId(id))) return;
         try {
-            admin.add(id, Optional.of(secret), false, settings);
+            admin.add(id, Optional.of(secret), false, settings.andThen(b -> b.demo(true)));
             added.add(id);
         } catch (IllegalArgumentException e) {
             // Another node registered it at the same moment: "already exists" is fine; anything else is not.
@@ -72,7 +74,7 @@ public final class DemoSetup {
     boolean ensureDemoUser() {
         if (users.list().stream().anyMatch(u -> u.username().equals(USER))) return false;
         try {
-            users.add(USER, USER_PASSWORD, new UserAdmin.Changes("demo@example.com", true, "Demo User", Map.of()));
+            users.add(USER, USER_PASSWORD, new UserAdmin.Changes("demo@example.com", true, "Demo User", Map.of()), true);
             return true;
         } catch (IllegalArgumentException e) {
             if (!e.getMessage().contains("already exists")) throw e;

@@ -51,11 +51,16 @@ public final class UserAdmin {
     }
 
     public User add(String username, String password, Changes c) {
+        return add(username, password, c, false);
+    }
+
+    /** @param demo marks the user as registered by {@code serve --demo} (see {@link User#demo()}) */
+    public User add(String username, String password, Changes c, boolean demo) {
         checkPassword(password);
         Instant now = now();
         User u = new User("u_" + Tokens.random(random, 16), username, hasher.hash(password), Optional.ofNullable(c.name()),
                 Optional.ofNullable(c.email()), Boolean.TRUE.equals(c.emailVerified()),
-                c.claims() == null ? Map.of() : c.claims(), now, now);
+                c.claims() == null ? Map.of() : c.claims(), now, now, demo);
         if (!users.insert(u)) throw new IllegalArgumentException("user '" + username + "' already exists");
         audit.userChanged(u.username(), u.id(), "added", actor);
         return u;
@@ -68,7 +73,7 @@ public final class UserAdmin {
                 c.name() == null ? u.name() : Optional.of(c.name()),
                 c.email() == null ? u.email() : Optional.of(c.email()),
                 c.emailVerified() == null ? (c.email() == null && u.emailVerified()) : c.emailVerified(),
-                claims, u.createdAt(), now());
+                claims, u.createdAt(), now(), u.demo());
         if (!users.update(changed)) throw new IllegalArgumentException("user '" + username + "' could not be updated");
         List<String> what = new ArrayList<>();
         if (!changed.name().equals(u.name())) what.add("name");
@@ -84,7 +89,7 @@ public final class UserAdmin {
         checkPassword(password);
         User u = find(username);
         User changed = new User(u.id(), u.username(), hasher.hash(password), u.name(), u.email(), u.emailVerified(),
-                u.claims(), u.createdAt(), now());
+                u.claims(), u.createdAt(), now(), u.demo());
         if (!users.update(changed)) throw new IllegalArgumentException("user '" + username + "' could not be updated");
         audit.userChanged(u.username(), u.id(), "password set", actor);
     }

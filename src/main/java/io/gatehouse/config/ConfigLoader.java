@@ -37,7 +37,8 @@ public final class ConfigLoader {
 
     static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
             "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics", "durability",
-            "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days", "kek-file");
+            "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days", "kek-file",
+            "resource-api-audience", "resource-api-scope");
 
     private ConfigLoader() {
     }
@@ -78,8 +79,11 @@ public final class ConfigLoader {
                 text(file, "key-rotation-days"), Long.toString(KeyPolicy.DEFAULT_ROTATION.toDays())));
         var keys = new KeyConfig(java.time.Duration.ofSeconds(maxAge), java.time.Duration.ofDays(rotationDays),
                 kekSource(flags, env, file));
+        var resourceApiAccess = ResourceApiConfig.parse(
+                pick(null, env.get("GATEHOUSE_RESOURCE_API_AUDIENCE"), text(file, "resource-api-audience"), null),
+                pick(null, env.get("GATEHOUSE_RESOURCE_API_SCOPE"), text(file, "resource-api-scope"), null));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
-                java.time.Duration.ofSeconds(purge), metrics, keys);
+                java.time.Duration.ofSeconds(purge), metrics, keys, resourceApiAccess);
     }
 
     /**

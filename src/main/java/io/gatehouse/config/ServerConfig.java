@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param purgeInterval how often expired rows are deleted; zero disables purging
  * @param metrics     whether {@code GET /metrics} (Prometheus text format) is served
  * @param keys        signing-key lifecycle settings
+ * @param resourceApiAccess which tokens the resource API accepts (audience, required scope)
  */
 public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
                            boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
-                           KeyConfig keys) {
+                           KeyConfig keys, ResourceApiConfig resourceApiAccess) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -38,6 +39,36 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
         mounts = List.copyOf(mounts);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1024 bytes");
         if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
+        resourceApiAccess = resourceApiAccess == null ? ResourceApiConfig.defaults() : resourceApiAccess;
+        if (demo && !isLoopback(host)) {
+            throw new IllegalArgumentException("demo mode registers clients and a user with well-known secrets, so it "
+                    + "listens on loopback only (127.0.0.1, ::1 or localhost), not on '" + host + "': drop --demo, or "
+                    + "use --host 127.0.0.1");
+        }
+    }
+
+    /**
+     * A loopback address by its text alone (no name lookup): {@code localhost}, an IPv4 literal in 127.0.0.0/8, or
+     * {@code ::1} (also in brackets or written out in full).
+     */
+    public static boolean isLoopback(String host) {
+        String h = host.strip();
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        if (h.equalsIgnoreCase("localhost")) return true;
+        if (h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
+            for (String part : h.split("\\.")) {
+                if (Integer.parseInt(part) > 255) return false;
+            }
+            return true;
+        }
+        if (h.indexOf(':') >= 0 && h.matches("[0-9A-Fa-f:]+")) {
+            try {
+                return java.net.InetAddress.getByName(h).isLoopbackAddress();  // an IPv6 literal: parsed, not looked up
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
@@ -53,43 +84,55 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
     }
 
     public ServerConfig withResourceApi(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys,
+                resourceApiAccess);
     }
 
     public ServerConfig withDemo(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys,
+                resourceApiAccess);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys,
+                resourceApiAccess);
     }
 
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys,
+                resourceApiAccess);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
-                purgeInterval, metrics, keys);
+                purgeInterval, metrics, keys, resourceApiAccess);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
-                metrics, keys);
+                metrics, keys, resourceApiAccess);
+    }
+
+    public ServerConfig withResourceApiAccess(ResourceApiConfig r) {
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
+                keys, r);
     }
 
     public ServerConfig withKeys(KeyConfig k) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k,
+                resourceApiAccess);
     }
 
     public ServerConfig withDatabase(DatabaseSettings db) {
-        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys,
+                resourceApiAccess);
     }
 
     /** A config for tests: port 0, the embedded database in {@code dataDir}, defaults elsewhere. */
     public static ServerConfig forTest(Path dataDir) {
         return new ServerConfig(DEFAULT_HOST, 0, DatabaseSettings.embedded(dataDir), Optional.empty(), defaultMounts(),
-                true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults());
+                true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults(),
+                ResourceApiConfig.defaults());
     }
 
     @Override

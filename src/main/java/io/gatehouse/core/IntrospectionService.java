@@ -17,9 +17,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * RFC 7662 introspection for authenticated confidential clients (resource servers are registered as
- * clients). Any such client may introspect access tokens; a refresh token only by the client it was
- * issued to. Every inactive, unknown or foreign token gives exactly {"active":false}.
+ * RFC 7662 introspection for authenticated confidential clients (resource servers are registered as clients).
+ * An active access token is described only to a caller that
+ * <ul>
+ *   <li>is registered as a resource server ({@code client add --introspection}): any audience;</li>
+ *   <li>is the token's audience: its client id is one of the token's {@code aud} values (an opaque token's audience
+ *       is its client's {@code --audience}, else the issuer, as for a JWT of that client); or</li>
+ *   <li>is the client the token was issued to: it holds the token already and, for a JWT, can read every claim.</li>
+ * </ul>
+ * A refresh token is described only to the client it was issued to. Every other caller, and every inactive,
+ * unknown or malformed token, gets exactly {"active":false}: a caller cannot tell a token it may not see from one
+ * that does not exist (RFC 7662 §2.2).
  */
 public final class IntrospectionService {
     public static final Map<String, Object> INACTIVE = Map.of("active", false);
@@ -48,9 +56,11 @@ public final class IntrospectionService {
         }
         Client caller = authenticator.authenticate(auth);
         if (token.length() > AccessTokenValidator.MAX_TOKEN_LENGTH) return INACTIVE;
-        Optional<AccessTokenValidator.ValidatedToken> at = validator.validate(token);
+        // Any audience here; who may see the token is decided below, by the caller.
+        Optional<AccessTokenValidator.ValidatedToken> at = validator.validate(token, AccessTokenValidator.Audience.any());
         if (at.isPresent()) {
             var i = at.get();
+            if (!mayIntrospect(caller, i)) return INACTIVE;
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("active", true);
             if (!i.scope().isEmpty()) m.put("scope", i.scope().asString());
@@ -82,6 +92,14 @@ public final class IntrospectionService {
         m.put("sub", t.subject());
         m.put("iss", issuer);
         return m;
+    }
+
+    /** See the class comment. A client whose id happens to equal the issuer is not the issuer's audience. */
+    boolean mayIntrospect(Client caller, AccessTokenValidator.ValidatedToken token) {
+        if (caller.resourceServer()) return true;
+        String id = caller.id().value();
+        if (id.equals(token.clientId())) return true;
+        return !id.equals(issuer) && token.audience().contains(id);
     }
 
     private Optional<String> username(String subject) {

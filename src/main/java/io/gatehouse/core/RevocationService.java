@@ -16,7 +16,8 @@ import java.util.Optional;
 /**
  * RFC 7009 revocation by the client the token was issued to (public clients identify with client_id).
  * A refresh token revokes its whole grant: the family and every access token issued from it, JWTs
- * included (deny-listed by jti). Unknown tokens and tokens of other clients are ignored: always 200.
+ * included (deny-listed by jti). Unknown tokens and tokens of other clients are ignored: always 200. The token's
+ * audience does not matter: a client with {@code --audience} revokes its own tokens like any other.
  */
 public final class RevocationService {
     private final ClientAuthenticator authenticator;

@@ -8,7 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** OIDC Core §5.3 userinfo: the claims the access token's scope allows, for the token's user. */
+/**
+ * OIDC Core §5.3 userinfo: the claims the access token's scope allows, for the token's user. Userinfo is a resource
+ * of this server, so the token's {@code aud} must name the issuer: the default audience of every access token. A
+ * client registered with {@code --audience} gets tokens for that API only, which userinfo refuses (its ID token
+ * carries the user's claims).
+ */
 public final class UserInfoService {
     /** The outcome, mapped to RFC 6750 responses by the endpoint. */
     public sealed interface Result {
@@ -32,7 +37,7 @@ public final class UserInfoService {
     }
 
     public Result userinfo(String accessToken) {
-        Optional<AccessTokenValidator.ValidatedToken> info = validator.validate(accessToken);
+        Optional<AccessTokenValidator.ValidatedToken> info = validator.validate(accessToken, validator.issuerAudience());
         if (info.isEmpty()) return new Result.InvalidToken("The access token is invalid, expired or revoked");
         if (!info.get().scope().contains("openid")) return new Result.InsufficientScope("openid");
         Optional<User> user = info.get().subject().flatMap(users::find);

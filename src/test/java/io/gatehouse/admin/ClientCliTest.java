@@ -64,6 +64,21 @@ class ClientCliTest {
     }
 
     @Test
+    void introspectionWhenSetOnAddThenShownAndKeptByOtherUpdatesAndClearedByNegation() {
+        assertEquals(0, cli("client", "add", "gateway", "--introspection").code());
+        assertEquals(0, cli("client", "add", "app").code());
+        assertTrue(cli("client", "show", "gateway").out().contains("introspection:        true"));
+        assertTrue(cli("client", "show", "app").out().contains("introspection:        false"));
+        assertFalse(cli("client", "show", "app").out().contains("demo:"), "only demo data says so");
+        assertEquals(0, cli("client", "update", "gateway", "--scope", "a").code());
+        assertTrue(cli("client", "show", "gateway").out().contains("introspection:        true"), "kept when not given");
+        assertEquals(0, cli("client", "update", "gateway", "--no-introspection").code());
+        assertTrue(cli("client", "show", "gateway").out().contains("introspection:        false"));
+        assertEquals(0, cli("client", "update", "app", "--introspection").code());
+        assertTrue(cli("client", "show", "app").out().contains("introspection:        true"));
+    }
+
+    @Test
     void jwtHeaderX5tWhenSetOnAddThenShownAndKeptByOtherUpdatesAndClearedByNegation() {
         assertEquals(0, cli("client", "add", "legacy", "--secret", "s1", "--jwt-header-x5t").code());
         assertEquals(0, cli("client", "add", "modern", "--secret", "s2").code());

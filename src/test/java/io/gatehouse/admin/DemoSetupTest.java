@@ -1,6 +1,15 @@
 package io.gatehouse.admin;
 
+import io.gatehouse.Gatehouse;
+import io.gatehouse.config.ServerConfig;
+import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.Client;
+import io.gatehouse.core.port.KeyStore;
+import io.gatehouse.store.jdbc.Database;
+import io.gatehouse.store.jdbc.JdbcClientRepository;
+import io.gatehouse.store.jdbc.JdbcKeyStore;
+import io.gatehouse.testing.Http;
+import io.gatehouse.testing.TestDb;
 import io.gatehouse.core.model.GrantType;
 import io.gatehouse.core.model.ScopeClaim;
 import io.gatehouse.testing.TestServer;
@@ -9,8 +18,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static io.gatehouse.testing.TestServer.json;
@@ -84,6 +97,65 @@ class DemoSetupTest {
                 new io.gatehouse.core.SecretHasher(), java.time.Clock.systemUTC(), new java.security.SecureRandom());
         assertEquals(List.of(), new DemoSetup(server.clients, users).ensure());
         assertEquals("Demo User", users.find(DemoSetup.USER).name().orElseThrow());
+    }
+
+    @Test
+    void demoWhenRegisteredThenMarkedAsDemoData() {
+        for (String id : List.of(DemoSetup.APP_ID, DemoSetup.VISION_ID, DemoSetup.OIDC_ID)) {
+            assertTrue(server.clients.find(id).demo(), id);
+            assertFalse(server.clients.find(id).resourceServer(), id);
+        }
+        assertTrue(io.gatehouse.testing.OidcFlow.users(server).find(DemoSetup.USER).demo());
+        Client mine = server.addClient("mine-" + System.nanoTime(), "s3cret", b -> { });
+        assertFalse(server.clients.find(mine.id().value()).demo(), "a client registered by hand is never demo data");
+    }
+
+    /** Three starts on one data directory: --demo, --demo again, then without --demo. */
+    @Test
+    void demoWhenRestartedWithDemoThenKeptOnceAndWithoutDemoThenRemoved() {
+        Path dir = TestDb.tempDir("demo-restart");
+        ServerConfig cfg = ServerConfig.forTest(dir);
+        try (Database db = Database.open(cfg.database(), Database.Role.CLI)) {
+            JdbcKeyStore keys = new JdbcKeyStore(db);
+            for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
+            ClientAdmin clients = new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(1024, 1), Clock.systemUTC(),
+                    new SecureRandom());
+            UserAdmin users = io.gatehouse.testing.OidcFlow.users(db);
+            clients.add("mine", Optional.of("s3cret"), false, b -> { });
+            users.add("bob", "bob-password", new UserAdmin.Changes(null, null, null, null));
+            List<String> all = List.of("coupang", "mine", "oidc-demo", "vision-api-user");
+
+            String oidcHash;
+            try (Gatehouse gh = Gatehouse.start(cfg.withDemo(true), Clock.systemUTC())) {
+                assertEquals(all, ids(clients));
+                oidcHash = clients.find(DemoSetup.OIDC_ID).secretHash().orElseThrow();
+                assertEquals(List.of("bob", "demo"), usernames(users));
+                assertFalse(Http.token(gh.issuer(), DemoSetup.APP_ID, DemoSetup.APP_KEY).isEmpty());
+            }
+            try (Gatehouse gh = Gatehouse.start(cfg.withDemo(true), Clock.systemUTC())) {
+                assertEquals(all, ids(clients), "kept, not registered twice");
+                assertEquals(oidcHash, clients.find(DemoSetup.OIDC_ID).secretHash().orElseThrow(), "the same rows");
+                assertEquals(List.of("bob", "demo"), usernames(users));
+                assertTrue(clients.find(DemoSetup.APP_ID).demo());
+            }
+            try (Gatehouse gh = Gatehouse.start(cfg, Clock.systemUTC())) {
+                assertEquals(List.of("mine"), ids(clients), "the demo clients are gone, the client added by hand is kept");
+                assertEquals(List.of("bob"), usernames(users));
+                HttpResponse<String> r = Http.form(gh.issuer() + "/oauth2/token", "grant_type=client_credentials",
+                        TestServer.basic(DemoSetup.APP_ID, DemoSetup.APP_KEY));
+                assertEquals(401, r.statusCode(), "the well-known secret no longer works: " + r.body());
+            }
+        } finally {
+            TestDb.deleteTree(dir);
+        }
+    }
+
+    static List<String> ids(ClientAdmin clients) {
+        return clients.list().stream().map(c -> c.id().value()).sorted().toList();
+    }
+
+    static List<String> usernames(UserAdmin users) {
+        return users.list().stream().map(io.gatehouse.core.model.User::username).sorted().toList();
     }
 
     @Test

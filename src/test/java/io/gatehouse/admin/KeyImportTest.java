@@ -125,6 +125,8 @@ class KeyImportTest {
         Instant now = Instant.now();
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", server.base);
+        // Seed 000's own tokens carry no aud; Gatehouse's resource API needs its audience (the issuer) in every token.
+        claims.put("aud", server.base);
         claims.put("client_id", clientId);
         claims.put("sub", clientId);
         claims.put("jti", UUID.randomUUID().toString());

@@ -39,7 +39,7 @@ class ResourceEndpointsTest {
                 .redirectUris(List.of(REDIRECT)).firstParty(true).refreshTokens(true));
         server.addClient("opaque", "s3cret", b -> b.grantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN))
                 .redirectUris(List.of(REDIRECT)).firstParty(true).refreshTokens(true).tokenFormat(TokenFormat.OPAQUE));
-        server.addClient("rs", "s3cret", b -> b.scope(Scope.of("api")));
+        server.addClient("rs", "s3cret", b -> b.scope(Scope.of("api")).resourceServer(true));
         server.clients.add("spa", Optional.empty(), true, b -> b.grantTypes(Set.of(GrantType.AUTHORIZATION_CODE))
                 .redirectUris(List.of(REDIRECT)).firstParty(true));
         browser = new OidcFlow(server);

@@ -17,13 +17,18 @@ import java.util.Set;
  * @param audience      the {@code aud} of access tokens; empty means the issuer
  * @param redirectUris  registered redirect URIs, compared by exact string
  * @param jwtHeaderX5t  JWTs issued for it carry x5t (the signing key certificate's SHA-1 thumbprint) in their header
+ * @param resourceServer a resource server ({@code client add --introspection}): it may introspect access tokens
+ *                      whatever their audience; any other client only tokens naming it in {@code aud} or issued to it
+ * @param demo          registered by {@code serve --demo} with a well-known secret: deleted by the next start
+ *                      without {@code --demo}. Set when the row is inserted; an update never changes it
  */
 public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> grantTypes, Scope scope,
                      TokenFormat tokenFormat, Duration accessTokenTtl, Map<String, String> claims,
                      SigningAlg signingAlg, ScopeClaim scopeClaim, Optional<String> audience,
                      List<String> redirectUris, List<String> postLogoutRedirectUris,
                      boolean requirePkce, boolean refreshTokens, boolean firstParty,
-                     Duration idTokenTtl, Duration refreshTokenTtl, Instant createdAt, boolean jwtHeaderX5t) {
+                     Duration idTokenTtl, Duration refreshTokenTtl, Instant createdAt, boolean jwtHeaderX5t,
+                     boolean resourceServer, boolean demo) {
 
     public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofHours(1);
@@ -90,6 +95,8 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         b.refreshTokenTtl = refreshTokenTtl;
         b.createdAt = createdAt;
         b.jwtHeaderX5t = jwtHeaderX5t;
+        b.resourceServer = resourceServer;
+        b.demo = demo;
         return b;
     }
 
@@ -119,6 +126,8 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         public Duration refreshTokenTtl = DEFAULT_REFRESH_TOKEN_TTL;
         public Instant createdAt = Instant.EPOCH;
         public boolean jwtHeaderX5t;
+        public boolean resourceServer;
+        public boolean demo;
 
         private Builder(ClientId id) {
             this.id = id;
@@ -142,11 +151,13 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         public Builder refreshTokenTtl(Duration d) { refreshTokenTtl = d; return this; }
         public Builder createdAt(Instant t) { createdAt = t; return this; }
         public Builder jwtHeaderX5t(boolean b) { jwtHeaderX5t = b; return this; }
+        public Builder resourceServer(boolean b) { resourceServer = b; return this; }
+        public Builder demo(boolean b) { demo = b; return this; }
 
         public Client build() {
             return new Client(id, secretHash, grantTypes, scope, tokenFormat, accessTokenTtl, claims, signingAlg,
                     scopeClaim, audience, redirectUris, postLogoutRedirectUris, requirePkce, refreshTokens,
-                    firstParty, idTokenTtl, refreshTokenTtl, createdAt, jwtHeaderX5t);
+                    firstParty, idTokenTtl, refreshTokenTtl, createdAt, jwtHeaderX5t, resourceServer, demo);
         }
     }
 }

@@ -13,9 +13,12 @@ import java.util.Set;
  *
  * @param passwordHash Argon2id PHC string
  * @param claims       further claims (string values), e.g. given_name, locale, phone_number
+ * @param demo         registered by {@code serve --demo} with a well-known password: deleted by the next start without
+ *                     {@code --demo}. Set when the row is inserted; an update never changes it
  */
 public record User(String id, String username, String passwordHash, Optional<String> name, Optional<String> email,
-                   boolean emailVerified, Map<String, String> claims, Instant createdAt, Instant updatedAt) {
+                   boolean emailVerified, Map<String, String> claims, Instant createdAt, Instant updatedAt,
+                   boolean demo) {
     public static final int MAX_USERNAME = 100;
     /** Claims set from the record itself or by the issuer; `--claim` may not set them. */
     public static final Set<String> RESERVED_CLAIMS = Set.of("sub", "name", "email", "email_verified",
@@ -41,6 +44,12 @@ public record User(String id, String username, String passwordHash, Optional<Str
                 throw new IllegalArgumentException("email must be an address like name@example.com");
             }
         });
+    }
+
+    /** A user not registered by {@code serve --demo}. */
+    public User(String id, String username, String passwordHash, Optional<String> name, Optional<String> email,
+                boolean emailVerified, Map<String, String> claims, Instant createdAt, Instant updatedAt) {
+        this(id, username, passwordHash, name, email, emailVerified, claims, createdAt, updatedAt, false);
     }
 
     public static boolean isValidUsername(String u) {

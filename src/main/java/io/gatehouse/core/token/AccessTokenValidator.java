@@ -7,6 +7,8 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jwt.JWTClaimsSet;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
+import io.gatehouse.core.model.Client;
+import io.gatehouse.core.port.ClientRepository;
 import io.gatehouse.core.port.StoreUnavailableException;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.TokenRecord;
@@ -27,7 +29,9 @@ import java.util.Optional;
  * must be a JWS signed by one of the keys the JWKS endpoint publishes (looked up by {@code kid}, with the
  * header {@code alg} equal to that key's algorithm, so {@code alg: none} and algorithm confusion fail),
  * carry {@code typ: at+jwt}, this server's {@code iss}, be within {@code nbf}/{@code exp} (allowing
- * {@link #SKEW}), and its {@code jti} must not be revoked. Opaque tokens are looked up by their hash.
+ * {@link #SKEW}), name the caller's expected {@link Audience} in {@code aud}, and its {@code jti} must not be
+ * revoked. Opaque tokens are looked up by their hash; their audience is the one a JWT of their client would carry
+ * (the client's {@code --audience}, else the issuer), so a client's tokens open the same resources in both formats.
  * Reasons are fixed texts and never echo the token.
  */
 public final class AccessTokenValidator {
@@ -35,12 +39,48 @@ public final class AccessTokenValidator {
     /** Longer values are refused before any parsing. */
     public static final int MAX_TOKEN_LENGTH = 8192;
     private static final Duration UNKNOWN_KID_RELOAD_INTERVAL = Duration.ofSeconds(10);
+    private static final String OTHER_AUDIENCE = "The access token was issued for another audience";
+
+    /**
+     * The audience a caller expects (RFC 9068 §4 step 3): every validation names one, so that a token minted for
+     * one API never opens another.
+     */
+    public sealed interface Audience {
+        /** The token's {@code aud} must contain this value. */
+        record Named(String value) implements Audience {
+            public Named {
+                if (value == null || value.isEmpty()) throw new IllegalArgumentException("an expected audience is required");
+            }
+        }
+
+        /**
+         * Any audience: for introspection only, which then applies its own rule of who may see the token
+         * (see {@code IntrospectionService}).
+         */
+        record Any() implements Audience {
+        }
+
+        static Audience of(String value) {
+            return new Named(value);
+        }
+
+        static Audience any() {
+            return new Any();
+        }
+
+        default boolean accepts(List<String> aud) {
+            return switch (this) {
+                case Named n -> aud.contains(n.value());
+                case Any a -> true;
+            };
+        }
+    }
 
     /**
      * A valid access token.
      *
      * @param subject  the resource owner ({@code sub}); the client id for client_credentials tokens
-     * @param audience {@code aud} values (empty for opaque tokens)
+     * @param audience {@code aud} values; for an opaque token the audience of its client
      * @param jti      the JWT id; empty for opaque tokens
      * @param claims   every JWT claim as parsed (empty for opaque tokens)
      */
@@ -62,49 +102,62 @@ public final class AccessTokenValidator {
     private final String issuer;
     private final SigningKeys keys;
     private final TokenStore store;
+    private final ClientRepository clients;
     private final Clock clock;
     private volatile long lastUnknownKidReload = Long.MIN_VALUE / 2;
 
-    public AccessTokenValidator(String issuer, SigningKeys keys, TokenStore store, Clock clock) {
+    /** @param clients looked up for opaque tokens only (their audience is their client's) */
+    public AccessTokenValidator(String issuer, SigningKeys keys, TokenStore store, ClientRepository clients, Clock clock) {
         this.issuer = issuer;
         this.keys = keys;
         this.store = store;
+        this.clients = clients;
         this.clock = clock;
     }
 
-    /** The token's details when it is valid, else empty. */
-    public Optional<ValidatedToken> validate(String token) {
+    /** This server's issuer: the audience of access tokens of clients without {@code --audience}. */
+    public Audience issuerAudience() {
+        return Audience.of(issuer);
+    }
+
+    /** The token's details when it is valid for {@code expected}, else empty. */
+    public Optional<ValidatedToken> validate(String token, Audience expected) {
         try {
-            return Optional.of(require(token));
+            return Optional.of(require(token, expected));
         } catch (OAuthException e) {
             return Optional.empty();
         }
     }
 
     /**
+     * @param expected the audience the caller expects in {@code aud}
      * @throws OAuthException with {@link OAuthError.InvalidToken} naming the reason (fixed text)
      */
-    public ValidatedToken require(String token) {
+    public ValidatedToken require(String token, Audience expected) {
+        if (expected == null) throw new IllegalArgumentException("an expected audience is required");
         if (token == null || token.isEmpty()) throw invalid("The access token is missing");
         if (token.length() > MAX_TOKEN_LENGTH) throw invalid("The access token is malformed");
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
             if (c < 0x21 || c > 0x7E) throw invalid("The access token is malformed");
         }
-        return token.indexOf('.') < 0 ? opaque(token) : jwt(token);
+        return token.indexOf('.') < 0 ? opaque(token, expected) : jwt(token, expected);
     }
 
-    private ValidatedToken opaque(String token) {
+    private ValidatedToken opaque(String token, Audience expected) {
         Instant now = clock.instant();
         TokenRecord r = store.findByHash(Tokens.hash(token))
                 .filter(t -> t.kind() == TokenRecord.Kind.ACCESS)
                 .orElseThrow(() -> invalid("The access token is unknown"));
         if (!r.activeAt(now)) throw invalid("The access token expired or was revoked");
-        return new ValidatedToken(r.clientId().value(), Optional.ofNullable(r.subject()), r.scope(), List.of(),
+        Client client = clients.find(r.clientId()).orElseThrow(() -> invalid("The access token's client is no longer registered"));
+        List<String> audience = List.of(client.audience().orElse(issuer));
+        if (!expected.accepts(audience)) throw invalid(OTHER_AUDIENCE);
+        return new ValidatedToken(r.clientId().value(), Optional.ofNullable(r.subject()), r.scope(), audience,
                 r.issuedAt(), r.expiresAt(), Optional.empty(), Map.of());
     }
 
-    private ValidatedToken jwt(String token) {
+    private ValidatedToken jwt(String token, Audience expected) {
         JWSObject jws;
         try {
             jws = JWSObject.parse(token);  // refuses alg "none" (not a JWS header) and JWE
@@ -137,12 +190,14 @@ public final class AccessTokenValidator {
         } catch (ParseException e) {
             throw invalid("The access token is malformed");
         }
-        return checkClaims(claims);
+        return checkClaims(claims, expected);
     }
 
     /**
      * Verifies the signature, {@code typ} and {@code iss} of a JWT this server issued and returns its claims,
-     * expired or not (for {@code id_token_hint} at logout and for revocation); empty when anything fails.
+     * expired or not, whatever its audience: for {@code id_token_hint} at logout (an ID token's {@code aud} is the
+     * client it names) and for revocation (by the client the token was issued to, whatever its audience); empty when
+     * anything fails.
      */
     public Optional<Map<String, Object>> verifiedClaims(String token, String expectedTyp) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) return Optional.empty();
@@ -163,7 +218,7 @@ public final class AccessTokenValidator {
         }
     }
 
-    private ValidatedToken checkClaims(JWTClaimsSet c) {
+    private ValidatedToken checkClaims(JWTClaimsSet c, Audience expected) {
         if (!issuer.equals(c.getIssuer())) throw invalid("The access token was issued by another issuer");
         Instant now = clock.instant();
         Date exp = c.getExpirationTime();
@@ -171,6 +226,8 @@ public final class AccessTokenValidator {
         if (!now.isBefore(exp.toInstant().plus(SKEW))) throw invalid("The access token expired");
         Date nbf = c.getNotBeforeTime();
         if (nbf != null && now.isBefore(nbf.toInstant().minus(SKEW))) throw invalid("The access token is not valid yet");
+        List<String> audience = c.getAudience() == null ? List.of() : c.getAudience();
+        if (!expected.accepts(audience)) throw invalid(OTHER_AUDIENCE);
         String clientId;
         String jti;
         try {
@@ -184,8 +241,7 @@ public final class AccessTokenValidator {
         }
         if (store.isJwtRevoked(jti)) throw invalid("The access token was revoked");
         Date iat = c.getIssueTime();
-        return new ValidatedToken(clientId, Optional.ofNullable(c.getSubject()), scope(c.getClaim("scope")),
-                c.getAudience() == null ? List.of() : c.getAudience(),
+        return new ValidatedToken(clientId, Optional.ofNullable(c.getSubject()), scope(c.getClaim("scope")), audience,
                 iat == null ? Instant.EPOCH : iat.toInstant(), exp.toInstant(), Optional.of(jti), nonNull(c.getClaims()));
     }
 

@@ -5,7 +5,10 @@ import io.gatehouse.core.model.ClientAuth;
 import io.gatehouse.http.Json;
 import io.gatehouse.http.WebResponse;
 
-/** POST /oauth2/introspect (RFC 7662): confidential clients only; inactive tokens give exactly {"active":false}. */
+/**
+ * POST /oauth2/introspect (RFC 7662): confidential clients only; inactive tokens, and tokens the caller may not see
+ * (see {@link io.gatehouse.core.IntrospectionService}), give exactly {"active":false}.
+ */
 public final class IntrospectionEndpoint extends TokenFormEndpoint {
     private final IntrospectionService introspection;
 

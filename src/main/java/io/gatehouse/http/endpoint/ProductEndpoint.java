@@ -2,6 +2,7 @@ package io.gatehouse.http.endpoint;
 
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
+import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.token.AccessTokenValidator;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Json;
@@ -19,8 +20,10 @@ import java.util.Optional;
  * The demo protected resource API of seed 000, and the reference for resource-server authors:
  * {@code GET /product} is public; {@code GET /product/get?id=N} needs {@code Authorization: Bearer <token>}
  * (RFC 6750 §2.1), validated by {@link AccessTokenValidator} exactly as an independent resource server
- * would (signature against the published keys, typ, iss, exp/nbf, revocation). Any token problem is a 401
- * with {@code WWW-Authenticate: Bearer error="invalid_token"}; a missing or non-numeric id is a 400.
+ * would (signature against the published keys, typ, iss, exp/nbf, its configured audience in aud, revocation).
+ * Any token problem is a 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}; a valid token without
+ * the configured required scope is a 403 with {@code Bearer error="insufficient_scope", scope="..."}
+ * (RFC 6750 §3.1); a missing or non-numeric id is a 400.
  */
 public final class ProductEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(ProductEndpoint.class);
@@ -30,11 +33,19 @@ public final class ProductEndpoint {
     private static final int MAX_ID_DIGITS = 18;
 
     private final AccessTokenValidator validator;
+    private final AccessTokenValidator.Audience audience;
+    private final Scope requiredScope;
     private final byte[] products = Json.write(List.of(
             product(1, "Lantern", "Outdoor"), product(2, "Kettle", "Kitchen"), product(3, "Notebook", "Office")));
 
-    public ProductEndpoint(AccessTokenValidator validator) {
+    /**
+     * @param audience      what the token's aud must contain (config resource-api-audience, default the issuer)
+     * @param requiredScope scope values the token must all carry (config resource-api-scope); empty: any
+     */
+    public ProductEndpoint(AccessTokenValidator validator, AccessTokenValidator.Audience audience, Scope requiredScope) {
         this.validator = validator;
+        this.audience = audience;
+        this.requiredScope = requiredScope;
     }
 
     private static Map<String, Object> product(int id, String name, String category) {
@@ -52,11 +63,17 @@ public final class ProductEndpoint {
 
     /** GET /product/get?id=N: a valid access token needed. */
     public WebResponse get(WebRequest req) {
+        AccessTokenValidator.ValidatedToken token;
         try {
-            validator.require(bearer(req));
+            token = validator.require(bearer(req), audience);
         } catch (OAuthException e) {
             LOG.debug("resource API refused a token: {}", e.error().description());
             return error(401, e.error()).with("WWW-Authenticate", CHALLENGE);
+        }
+        if (!token.scope().containsAll(requiredScope)) {
+            // Scope values never hold a double quote or a backslash (RFC 6749 NQCHAR): the quoted string needs no escaping.
+            return error(403, "insufficient_scope", "The access token lacks the scope this resource requires")
+                    .with("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"" + requiredScope.asString() + "\"");
         }
         Optional<Long> id = id(req.rawQuery());
         if (id.isEmpty()) {
@@ -89,9 +106,13 @@ public final class ProductEndpoint {
     }
 
     private static WebResponse error(int status, OAuthError error) {
+        return error(status, error.code(), error.description());
+    }
+
+    private static WebResponse error(int status, String code, String description) {
         Map<String, String> body = new LinkedHashMap<>();
-        body.put("error", error.code());
-        body.put("error_description", error.description());
+        body.put("error", code);
+        body.put("error_description", description);
         return WebResponse.json(status, Json.write(body)).noStore();
     }
 }

@@ -27,7 +27,7 @@ public final class JdbcClientRepository implements ClientRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "client_id, secret_hash, grant_types, scope, token_format, access_token_ttl, "
             + "claims, signing_alg, scope_claim, audience, redirect_uris, post_logout_redirect_uris, require_pkce, "
-            + "refresh_tokens, first_party, id_token_ttl, refresh_token_ttl, created_at, jwt_header_x5t";
+            + "refresh_tokens, first_party, id_token_ttl, refresh_token_ttl, created_at, jwt_header_x5t, resource_server, demo";
 
     private final Jdbc jdbc;
 
@@ -48,20 +48,21 @@ public final class JdbcClientRepository implements ClientRepository {
     @Override
     public boolean insert(Client c) {
         Object[] v = values(c);
-        return 1 == jdbc.update("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        return 1 == jdbc.update("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "on conflict do nothing", v);
     }
 
+    /** Every column but the id and the demo mark, which only an insert sets. */
     @Override
     public boolean update(Client c) {
         Object[] v = values(c);
-        Object[] args = new Object[v.length];
-        System.arraycopy(v, 1, args, 0, v.length - 1);
-        args[v.length - 1] = c.id().value();
+        Object[] args = new Object[v.length - 1];
+        System.arraycopy(v, 1, args, 0, v.length - 2);
+        args[v.length - 2] = c.id().value();
         return jdbc.update("update clients set secret_hash = ?, grant_types = ?, scope = ?, token_format = ?, "
                 + "access_token_ttl = ?, claims = ?, signing_alg = ?, scope_claim = ?, audience = ?, redirect_uris = ?, "
                 + "post_logout_redirect_uris = ?, require_pkce = ?, refresh_tokens = ?, first_party = ?, id_token_ttl = ?, "
-                + "refresh_token_ttl = ?, created_at = ?, jwt_header_x5t = ? where client_id = ?", args) == 1;
+                + "refresh_token_ttl = ?, created_at = ?, jwt_header_x5t = ?, resource_server = ? where client_id = ?", args) == 1;
     }
 
     @Override
@@ -75,7 +76,8 @@ public final class JdbcClientRepository implements ClientRepository {
                 c.scope().asString(), c.tokenFormat().name(), c.accessTokenTtl().toSeconds(), json(c.claims()),
                 c.signingAlg().name(), c.scopeClaim().name(), c.audience().orElse(null), json(c.redirectUris()),
                 json(c.postLogoutRedirectUris()), c.requirePkce(), c.refreshTokens(), c.firstParty(),
-                c.idTokenTtl().toSeconds(), c.refreshTokenTtl().toSeconds(), c.createdAt().getEpochSecond(), c.jwtHeaderX5t()};
+                c.idTokenTtl().toSeconds(), c.refreshTokenTtl().toSeconds(), c.createdAt().getEpochSecond(), c.jwtHeaderX5t(),
+                c.resourceServer(), c.demo()};
     }
 
     private static Client map(ResultSet rs) throws SQLException {
@@ -93,7 +95,8 @@ public final class JdbcClientRepository implements ClientRepository {
                 parse(rs.getString("post_logout_redirect_uris"), new TypeReference<List<String>>() { }),
                 rs.getBoolean("require_pkce"), rs.getBoolean("refresh_tokens"), rs.getBoolean("first_party"),
                 Duration.ofSeconds(rs.getLong("id_token_ttl")), Duration.ofSeconds(rs.getLong("refresh_token_ttl")),
-                Instant.ofEpochSecond(rs.getLong("created_at")), rs.getBoolean("jwt_header_x5t"));
+                Instant.ofEpochSecond(rs.getLong("created_at")), rs.getBoolean("jwt_header_x5t"),
+                rs.getBoolean("resource_server"), rs.getBoolean("demo"));
     }
 
     private static String json(Object o) {

@@ -16,7 +16,8 @@ import java.util.Optional;
 /** Users in {@code users}; deleting one also deletes their sessions and consents. */
 public final class JdbcUserStore implements UserStore {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "user_id, username, password_hash, name, email, email_verified, claims, created_at, updated_at";
+    private static final String COLUMNS = "user_id, username, password_hash, name, email, email_verified, claims, created_at, "
+            + "updated_at, demo";
 
     private final Database db;
     private final Jdbc jdbc;
@@ -43,11 +44,12 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public boolean insert(User u) {
-        return 1 == jdbc.update("insert into users (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+        return 1 == jdbc.update("insert into users (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
                 u.id(), u.username(), u.passwordHash(), u.name().orElse(null), u.email().orElse(null), u.emailVerified(),
-                json(u.claims()), u.createdAt().getEpochSecond(), u.updatedAt().getEpochSecond());
+                json(u.claims()), u.createdAt().getEpochSecond(), u.updatedAt().getEpochSecond(), u.demo());
     }
 
+    /** Every column but the id and the demo mark, which only an insert sets. */
     @Override
     public boolean update(User u) {
         try {
@@ -82,7 +84,7 @@ public final class JdbcUserStore implements UserStore {
         return new User(rs.getString("user_id"), rs.getString("username"), rs.getString("password_hash"),
                 Optional.ofNullable(rs.getString("name")), Optional.ofNullable(rs.getString("email")),
                 rs.getBoolean("email_verified"), claims, Instant.ofEpochSecond(rs.getLong("created_at")),
-                Instant.ofEpochSecond(rs.getLong("updated_at")));
+                Instant.ofEpochSecond(rs.getLong("updated_at")), rs.getBoolean("demo"));
     }
 
     private static String json(Object o) {

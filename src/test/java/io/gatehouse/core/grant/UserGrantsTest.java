@@ -15,6 +15,7 @@ import io.gatehouse.core.token.IdTokens;
 import io.gatehouse.core.token.SigningKeys;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.core.token.Tokens;
+import io.gatehouse.testing.Fakes;
 import io.gatehouse.testing.InMemoryStores;
 import io.gatehouse.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +51,9 @@ class UserGrantsTest {
         UserTokens userTokens = new UserTokens(issuer, new IdTokens(issuer, clock), stores.tokens, stores.codeStore, clock, random);
         codeGrant = new AuthorizationCodeGrant(stores.codeStore, stores.userStore, userTokens, clock);
         refreshGrant = new RefreshTokenGrant(stores.tokens, stores.codeStore, stores.codeStore, stores.userStore, userTokens, clock);
-        validator = new AccessTokenValidator(ISS, keys, stores.tokens, clock);
+        Fakes.Clients clients = new Fakes.Clients();
+        clients.insert(client);
+        validator = new AccessTokenValidator(ISS, keys, stores.tokens, clients, clock);
         stores.userStore.insert(user);
     }
 
@@ -76,10 +79,10 @@ class UserGrantsTest {
     void codeWhenRedeemedTwiceThenSecondFailsAndFirstTokensRevoked() {
         String code = code(Optional.empty());
         TokenResult first = redeem(code, Optional.empty());
-        assertTrue(validator.validate(first.accessToken()).isPresent());
+        assertTrue(validator.validate(first.accessToken(), AccessTokenValidator.Audience.of(ISS)).isPresent());
         assertTrue(first.idToken().isPresent() && first.refreshToken().isPresent());
         assertInvalidGrant(() -> redeem(code, Optional.empty()));
-        assertTrue(validator.validate(first.accessToken()).isEmpty(), "the JWT's jti is deny-listed");
+        assertTrue(validator.validate(first.accessToken(), AccessTokenValidator.Audience.of(ISS)).isEmpty(), "the JWT's jti is deny-listed");
         assertTrue(stores.tokens.findByHash(Tokens.hash(first.refreshToken().get())).orElseThrow().revoked());
     }
 
@@ -103,17 +106,17 @@ class UserGrantsTest {
     void refreshWhenReusedThenFamilyRevoked() {
         TokenResult first = redeem(code(Optional.empty()), Optional.empty());
         TokenResult second = refreshGrant.grant(client, new TokenRequest.RefreshToken(first.refreshToken().get(), Optional.empty()));
-        assertTrue(validator.validate(second.accessToken()).isPresent());
+        assertTrue(validator.validate(second.accessToken(), AccessTokenValidator.Audience.of(ISS)).isPresent());
         assertInvalidGrant(() -> refreshGrant.grant(client, new TokenRequest.RefreshToken(first.refreshToken().get(), Optional.empty())));
-        assertTrue(validator.validate(second.accessToken()).isEmpty());
+        assertTrue(validator.validate(second.accessToken(), AccessTokenValidator.Audience.of(ISS)).isEmpty());
         assertInvalidGrant(() -> refreshGrant.grant(client, new TokenRequest.RefreshToken(second.refreshToken().get(), Optional.empty())));
     }
 
     @Test
     void accessTokenWhenExpiredThenInvalid() {
         TokenResult t = redeem(code(Optional.empty()), Optional.empty());
-        assertTrue(validator.validate(t.accessToken()).isPresent());
+        assertTrue(validator.validate(t.accessToken(), AccessTokenValidator.Audience.of(ISS)).isPresent());
         clock.advance(client.accessTokenTtl().plus(AccessTokenValidator.SKEW).plusSeconds(1));
-        assertTrue(validator.validate(t.accessToken()).isEmpty());
+        assertTrue(validator.validate(t.accessToken(), AccessTokenValidator.Audience.of(ISS)).isEmpty());
     }
 }

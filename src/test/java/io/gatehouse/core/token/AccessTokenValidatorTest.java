@@ -31,11 +31,13 @@ import static org.junit.jupiter.api.Assertions.*;
 class AccessTokenValidatorTest {
     static final String ISS = "https://as.example";
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final AccessTokenValidator.Audience AUD = AccessTokenValidator.Audience.of(ISS);
     static Fakes.Keys keyStore;
 
     Fakes.MutableClock clock;
     SigningKeys keys;
     Fakes.Tokens store;
+    Fakes.Clients clients;
     TokenIssuer issuer;
     AccessTokenValidator validator;
 
@@ -52,7 +54,9 @@ class AccessTokenValidatorTest {
         keys.ensure(List.of());
         store = new Fakes.Tokens();
         issuer = new TokenIssuer(ISS, keys, store, clock, new SecureRandom());
-        validator = new AccessTokenValidator(ISS, keys, store, clock);
+        clients = new Fakes.Clients();
+        clients.insert(client(SigningAlg.RS256, TokenFormat.OPAQUE));
+        validator = new AccessTokenValidator(ISS, keys, store, clients, clock);
     }
 
     Client client(SigningAlg alg, TokenFormat format) {
@@ -70,9 +74,9 @@ class AccessTokenValidatorTest {
     }
 
     String reason(String token) {
-        OAuthException e = assertThrows(OAuthException.class, () -> validator.require(token));
+        OAuthException e = assertThrows(OAuthException.class, () -> validator.require(token, AUD));
         assertInstanceOf(OAuthError.InvalidToken.class, e.error());
-        assertTrue(validator.validate(token).isEmpty());
+        assertTrue(validator.validate(token, AUD).isEmpty());
         return e.error().description();
     }
 
@@ -80,7 +84,7 @@ class AccessTokenValidatorTest {
     @EnumSource(SigningAlg.class)
     void validateWhenGenuineJwtThenDetails(SigningAlg alg) {
         String t = issuer.accessToken(client(alg, TokenFormat.JWT), "app", Scope.of("a", "b"), Optional.empty(), Map.of()).value();
-        AccessTokenValidator.ValidatedToken v = validator.require(t);
+        AccessTokenValidator.ValidatedToken v = validator.require(t, AUD);
         assertEquals("app", v.clientId());
         assertEquals(Optional.of("app"), v.subject());
         assertEquals(List.of("a", "b"), v.scope().asList());
@@ -94,14 +98,14 @@ class AccessTokenValidatorTest {
     void validateWhenScopeIsStringThenParsed() {
         Client c = client(SigningAlg.RS256, TokenFormat.JWT).toBuilder().scopeClaim(ScopeClaim.STRING).build();
         String t = issuer.accessToken(c, "app", Scope.of("a", "b"), Optional.empty(), Map.of()).value();
-        assertEquals("a b", validator.require(t).scope().asString());
+        assertEquals("a b", validator.require(t, AUD).scope().asString());
     }
 
     @Test
     void validateWhenExpiredBeyondSkewThenInvalid() {
         String t = jwt();
         clock.advance(Duration.ofSeconds(3600 + 29));
-        assertTrue(validator.validate(t).isPresent(), "within the 30 s skew");
+        assertTrue(validator.validate(t, AUD).isPresent(), "within the 30 s skew");
         clock.advance(Duration.ofSeconds(1));
         assertEquals("The access token expired", reason(t));
     }
@@ -110,7 +114,7 @@ class AccessTokenValidatorTest {
     void validateWhenNotYetValidBeyondSkewThenInvalid() {
         String t = jwt();
         clock.set(T0.minusSeconds(30));
-        assertTrue(validator.validate(t).isPresent());
+        assertTrue(validator.validate(t, AUD).isPresent());
         clock.set(T0.minusSeconds(31));
         assertEquals("The access token is not valid yet", reason(t));
     }
@@ -170,7 +174,7 @@ class AccessTokenValidatorTest {
     void validateWhenApplicationAtJwtTypThenValid() throws Exception {
         String t = jwt();
         String other = TokenForge.rs256(serverRsaKey(), TokenForge.header(t, "kid"), "application/at+jwt", TokenForge.claims(t));
-        assertTrue(validator.validate(other).isPresent());
+        assertTrue(validator.validate(other, AUD).isPresent());
     }
 
     @Test
@@ -197,14 +201,14 @@ class AccessTokenValidatorTest {
     @Test
     void validateWhenJtiRevokedThenInvalid() {
         String t = jwt();
-        store.revokeJwt(validator.require(t).jti().orElseThrow(), T0.plusSeconds(3600));
+        store.revokeJwt(validator.require(t, AUD).jti().orElseThrow(), T0.plusSeconds(3600));
         assertEquals("The access token was revoked", reason(t));
     }
 
     @Test
     void validateWhenOpaqueThenLookedUpByHash() {
         String t = issuer.accessToken(client(SigningAlg.RS256, TokenFormat.OPAQUE), "app", Scope.of("a"), Optional.empty(), Map.of()).value();
-        AccessTokenValidator.ValidatedToken v = validator.require(t);
+        AccessTokenValidator.ValidatedToken v = validator.require(t, AUD);
         assertEquals("app", v.clientId());
         assertEquals("a", v.scope().asString());
         assertTrue(v.jti().isEmpty());
@@ -223,6 +227,51 @@ class AccessTokenValidatorTest {
         assertEquals("The access token is unknown", reason("nothing-like-this"));
     }
 
+    @Test
+    void validateWhenAudienceIsAnotherApiThenInvalidForTheIssuerAndValidForThatApi() {
+        Client other = client(SigningAlg.RS256, TokenFormat.JWT).toBuilder().audience("https://other-api.example").build();
+        String t = issuer.accessToken(other, "app", Scope.of("a"), Optional.empty(), Map.of()).value();
+        assertEquals("The access token was issued for another audience", reason(t));
+        assertEquals(List.of("https://other-api.example"),
+                validator.require(t, AccessTokenValidator.Audience.of("https://other-api.example")).audience());
+        assertTrue(validator.validate(t, AccessTokenValidator.Audience.any()).isPresent());
+        assertTrue(validator.validate(jwt(), AccessTokenValidator.Audience.of("https://other-api.example")).isEmpty(),
+                "a token for the issuer does not open another API");
+    }
+
+    @Test
+    void validateWhenAudIsAnArrayOrMissingThenMemberOrNothing() throws Exception {
+        String t = jwt();
+        Map<String, Object> c = TokenForge.claims(t);
+        c.put("aud", List.of("https://api.example", ISS));
+        String both = TokenForge.rs256(serverRsaKey(), TokenForge.header(t, "kid"), "at+jwt", c);
+        assertTrue(validator.validate(both, AUD).isPresent());
+        assertTrue(validator.validate(both, AccessTokenValidator.Audience.of("https://api.example")).isPresent());
+        c.remove("aud");
+        String none = TokenForge.rs256(serverRsaKey(), TokenForge.header(t, "kid"), "at+jwt", c);
+        assertEquals("The access token was issued for another audience", reason(none));
+        assertTrue(validator.validate(none, AccessTokenValidator.Audience.any()).isPresent());
+    }
+
+    @Test
+    void validateWhenOpaqueThenAudienceOfItsClient() {
+        String t = issuer.accessToken(client(SigningAlg.RS256, TokenFormat.OPAQUE), "app", Scope.of("a"), Optional.empty(), Map.of()).value();
+        assertEquals(List.of(ISS), validator.require(t, AUD).audience());
+        clients.update(client(SigningAlg.RS256, TokenFormat.OPAQUE).toBuilder().audience("https://other-api.example").build());
+        assertEquals("The access token was issued for another audience", reason(t));
+        assertEquals(List.of("https://other-api.example"),
+                validator.require(t, AccessTokenValidator.Audience.of("https://other-api.example")).audience());
+        clients.delete(new ClientId("app"));
+        assertEquals("The access token's client is no longer registered", reason(t));
+        assertTrue(validator.validate(t, AccessTokenValidator.Audience.any()).isEmpty());
+    }
+
+    @Test
+    void audienceWhenNamedEmptyThenRefused() {
+        assertThrows(IllegalArgumentException.class, () -> AccessTokenValidator.Audience.of(""));
+        assertThrows(IllegalArgumentException.class, () -> validator.require(jwt(), null));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "a b", "a\u0000b", "a\nb", "x.y", "x.y.z", "...", "\u00e9t\u00e9"})
     void validateWhenGarbageThenInvalidNeverException(String garbage) {
@@ -232,7 +281,7 @@ class AccessTokenValidatorTest {
     @Test
     void validateWhenHugeThenInvalid() {
         assertEquals("The access token is malformed", reason("a".repeat(AccessTokenValidator.MAX_TOKEN_LENGTH + 1)));
-        assertNull(assertDoesNotThrow(() -> validator.validate(null)).orElse(null));
+        assertNull(assertDoesNotThrow(() -> validator.validate(null, AUD)).orElse(null));
     }
 
     @Test
@@ -247,7 +296,7 @@ class AccessTokenValidatorTest {
         };
         SigningKeys flakyKeys = new SigningKeys(flaky, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
         flakyKeys.ensure(List.of());
-        AccessTokenValidator v = new AccessTokenValidator(ISS, flakyKeys, store, clock);
+        AccessTokenValidator v = new AccessTokenValidator(ISS, flakyKeys, store, clients, clock);
         RSAKey other = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("not-loaded-yet").generate();
         com.nimbusds.jose.JWSObject jws = new com.nimbusds.jose.JWSObject(new com.nimbusds.jose.JWSHeader.Builder(
                 com.nimbusds.jose.JWSAlgorithm.RS256).keyID("not-loaded-yet").type(new com.nimbusds.jose.JOSEObjectType("at+jwt"))

@@ -38,6 +38,8 @@ class ResourceApiTest {
         server.addClient("coupang", "coupangTest", b -> b.scope(Scope.of("bailunApi")).scopeClaim(ScopeClaim.ARRAY));
         server.addClient("opaque", "s3cret", b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("bailunApi")));
         for (SigningAlg a : SigningAlg.values()) server.addClient("alg-" + a, "s3cret", b -> b.signingAlg(a));
+        server.addClient("other-api", "s3cret", b -> b.audience("https://other-api.example"));
+        server.addClient("other-api-opaque", "s3cret", b -> b.audience("https://other-api.example").tokenFormat(TokenFormat.OPAQUE));
         serverKey = JWK.parse(server.privateJwk(SigningAlg.RS256)).toRSAKey();
     }
 
@@ -202,6 +204,54 @@ class ResourceApiTest {
     @Test
     void productGetWhenBadIdAndNoTokenThen401First() {
         assertInvalidToken(server.get("/product/get?id=abc"));
+    }
+
+    @Test
+    void productGetWhenTokenForAnotherAudienceThen401() {
+        for (String client : new String[]{"other-api", "other-api-opaque"}) {
+            HttpResponse<String> r = getWith("Bearer " + token(client, "s3cret"));
+            assertInvalidToken(r);
+            assertEquals("The access token was issued for another audience", json(r).get("error_description").asText(), client);
+        }
+        // The same claims with the issuer as aud open it: aud is the only difference.
+        String genuine = token("other-api", "s3cret");
+        Map<String, Object> c = TokenForge.claims(genuine);
+        c.put("aud", server.base);
+        assertEquals(OK_1, getWith("Bearer " + TokenForge.rs256(serverKey, TokenForge.header(genuine, "kid"), "at+jwt", c)).body());
+    }
+
+    @Test
+    void productGetWhenAudienceAndScopeConfiguredThenOnlyTokensForItWithTheScope() throws Exception {
+        try (TestServer shop = TestServer.start(c -> c.withResourceApiAccess(
+                new io.gatehouse.config.ResourceApiConfig(java.util.Optional.of("https://shop-api.example"), Scope.of("bailunApi"))))) {
+            shop.addClient("shop", "s3cret", b -> b.audience("https://shop-api.example").scope(Scope.of("bailunApi", "other")));
+            shop.addClient("shop-opaque", "s3cret", b -> b.audience("https://shop-api.example").scope(Scope.of("bailunApi"))
+                    .tokenFormat(TokenFormat.OPAQUE));
+            shop.addClient("default-aud", "s3cret", b -> b.scope(Scope.of("bailunApi")));
+            java.util.function.BiFunction<String, String, String> tokenFor = (client, scope) -> {
+                HttpResponse<String> r = shop.form("/oauth2/token", "grant_type=client_credentials"
+                        + (scope == null ? "" : "&scope=" + scope), TestServer.basic(client, "s3cret"));
+                assertEquals(200, r.statusCode(), r.body());
+                return json(r).get("access_token").asText();
+            };
+            for (String t : new String[]{tokenFor.apply("shop", null), tokenFor.apply("shop", "bailunApi"),
+                    tokenFor.apply("shop-opaque", null)}) {
+                assertEquals(OK_1, shop.get("/product/get?id=1", "Authorization", "Bearer " + t).body());
+            }
+            HttpResponse<String> issuerAud = shop.get("/product/get?id=1", "Authorization", "Bearer " + tokenFor.apply("default-aud", null));
+            assertEquals(401, issuerAud.statusCode(), "a token for the issuer is not one for the configured audience");
+            assertEquals("Bearer error=\"invalid_token\"", issuerAud.headers().firstValue("WWW-Authenticate").orElse(""));
+            HttpResponse<String> noScope = shop.get("/product/get?id=1", "Authorization", "Bearer " + tokenFor.apply("shop", "other"));
+            assertEquals(403, noScope.statusCode(), noScope.body());
+            assertEquals("Bearer error=\"insufficient_scope\", scope=\"bailunApi\"",
+                    noScope.headers().firstValue("WWW-Authenticate").orElse(""));
+            assertEquals("insufficient_scope", json(noScope).get("error").asText());
+            assertEquals("no-store", noScope.headers().firstValue("Cache-Control").orElse(""));
+            assertFalse(noScope.body().contains("Ok!"));
+            // The token is checked before the id, and the scope before the id too.
+            assertEquals(403, shop.get("/product/get?id=x", "Authorization", "Bearer " + tokenFor.apply("shop", "other")).statusCode());
+            assertEquals(200, shop.get("/product").statusCode(), "the list needs no token");
+        }
     }
 
     @Test

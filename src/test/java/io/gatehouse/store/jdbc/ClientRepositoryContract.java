@@ -57,6 +57,7 @@ abstract class ClientRepositoryContract extends StoreContract {
                 .refreshTokenTtl(Client.MAX_TTL)
                 .createdAt(Instant.parse("2026-01-02T03:04:05Z"))
                 .jwtHeaderX5t(true)
+                .resourceServer(true)
                 .build();
     }
 

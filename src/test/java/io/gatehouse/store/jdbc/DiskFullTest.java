@@ -410,7 +410,9 @@ class DiskFullTest {
         try (Database db = cli()) {
             JdbcKeyStore keys = new JdbcKeyStore(db);
             for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
-            admin(db).add(CLIENT, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("all")));
+            // A resource server as well: it introspects the JWT client's tokens too.
+            admin(db).add(CLIENT, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.OPAQUE).scope(Scope.of("all"))
+                    .resourceServer(true));
             admin(db).add(JWT_CLIENT, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.JWT));
         }
     }

@@ -123,7 +123,8 @@ class PgOutageTest {
             for (KeyStore.StoredKey k : TestServer.keys()) keys.insert(k);
             ClientAdmin admin = new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(),
                     new SecureRandom());
-            admin.add(OPAQUE, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.OPAQUE));
+            // A resource server as well: it introspects the JWT client's tokens too.
+            admin.add(OPAQUE, Optional.of(SECRET), false, b -> b.tokenFormat(TokenFormat.OPAQUE).resourceServer(true));
             admin.add(JWT, Optional.of(SECRET), false, b -> b.scope(Scope.of("all")));
         }
         log.start();

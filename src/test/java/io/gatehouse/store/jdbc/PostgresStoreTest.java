@@ -39,4 +39,12 @@ class PostgresStoreTest {
             return TestDb.postgres();
         }
     }
+
+    @Nested
+    class Demo extends DemoDataContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.postgres();
+        }
+    }
 }

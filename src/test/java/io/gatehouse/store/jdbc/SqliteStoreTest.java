@@ -36,4 +36,12 @@ class SqliteStoreTest {
             return TestDb.sqlite();
         }
     }
+
+    @Nested
+    class Demo extends DemoDataContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.sqlite();
+        }
+    }
 }
