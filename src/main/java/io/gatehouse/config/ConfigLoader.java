@@ -79,7 +79,7 @@ public final class ConfigLoader {
         var keys = new KeyConfig(java.time.Duration.ofSeconds(maxAge), java.time.Duration.ofDays(rotationDays),
                 kekSource(flags, env, file));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
-                java.time.Duration.ofSeconds(purge), metrics, keys);
+                java.time.Duration.ofSeconds(purge), metrics, keys, AbuseConfig.load(env, file));
     }
 
     /**
@@ -126,7 +126,7 @@ public final class ConfigLoader {
         if (!node.isObject()) throw new IllegalArgumentException("config file " + p + " must hold a JSON object");
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
+            if (!KEYS.contains(k) && !AbuseConfig.KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
         }
         return node;
     }

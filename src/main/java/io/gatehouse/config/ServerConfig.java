@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param purgeInterval how often expired rows are deleted; zero disables purging
  * @param metrics     whether {@code GET /metrics} (Prometheus text format) is served
  * @param keys        signing-key lifecycle settings
+ * @param abuse       attempt limits, the hashing queue, trusted proxies
  */
 public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
                            boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
-                           KeyConfig keys) {
+                           KeyConfig keys, AbuseConfig abuse) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -38,6 +39,14 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
         mounts = List.copyOf(mounts);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1024 bytes");
         if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
+        if (abuse == null) abuse = AbuseConfig.defaults();
+    }
+
+    public ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
+                        boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
+                        KeyConfig keys) {
+        this(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys,
+                AbuseConfig.defaults());
     }
 
     /**
@@ -53,37 +62,41 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
     }
 
     public ServerConfig withResourceApi(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys, abuse);
     }
 
     public ServerConfig withDemo(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys, abuse);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys, abuse);
     }
 
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys, abuse);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
-                purgeInterval, metrics, keys);
+                purgeInterval, metrics, keys, abuse);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
-                metrics, keys);
+                metrics, keys, abuse);
     }
 
     public ServerConfig withKeys(KeyConfig k) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k, abuse);
+    }
+
+    public ServerConfig withAbuse(AbuseConfig a) {
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys, a);
     }
 
     public ServerConfig withDatabase(DatabaseSettings db) {
-        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys, abuse);
     }
 
     /** A config for tests: port 0, the embedded database in {@code dataDir}, defaults elsewhere. */

@@ -29,7 +29,7 @@ public final class Database implements AutoCloseable {
      * all (its classpath scan and validation cost a quarter of a second of every start). DatabaseOpenTest fails when
      * a migration is added without raising this.
      */
-    static final int SCHEMA_VERSION = 4;
+    static final int SCHEMA_VERSION = 5;
     /** SQLite's application_id of a Gatehouse database ("GHSE"): a foreign SQLite file is refused, never changed. */
     static final int APPLICATION_ID = 0x47485345;
     static final int BUSY_TIMEOUT_MS = 5_000;

@@ -39,4 +39,12 @@ class PostgresStoreTest {
             return TestDb.postgres();
         }
     }
+
+    @Nested
+    class AttemptCounters extends AttemptCountersContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.postgres();
+        }
+    }
 }
