@@ -52,6 +52,7 @@ public final class SecretHasher {
 
     private final Argon2Function function;
     private final Admission admission;
+    private final java.util.concurrent.atomic.LongAdder checks = new java.util.concurrent.atomic.LongAdder();
 
     public SecretHasher() {
         this(7 * 1024, 5, DEFAULT_QUEUE);
@@ -115,7 +116,13 @@ public final class SecretHasher {
         return admission.waiting();
     }
 
+    /** Secrets checked against a stored hash so far (tests, metrics). */
+    public long checks() {
+        return checks.sum();
+    }
+
     private boolean check(String secret, String storedHash) {
+        checks.increment();
         try {
             return Password.check(secret, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
         } catch (RuntimeException e) {
