@@ -5,7 +5,13 @@ import com.password4j.Password;
 import com.password4j.types.Argon2;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -52,6 +58,13 @@ public final class SecretHasher {
 
     private final Argon2Function function;
     private final Admission admission;
+    /**
+     * Where the hashes run: platform threads, one per slot. Argon2id is pure CPU for a tenth of a second; on a virtual
+     * thread it would hold a carrier all that time (virtual threads are not preempted), and with as many slots as
+     * carriers no other request could even be read meanwhile. On platform threads the OS shares the CPUs with the
+     * carriers, so requests that need no hashing (and the high lane's next check) keep moving during a flood.
+     */
+    private final ThreadPoolExecutor workers;
     private final java.util.concurrent.atomic.LongAdder checks = new java.util.concurrent.atomic.LongAdder();
 
     public SecretHasher() {
@@ -77,6 +90,10 @@ public final class SecretHasher {
         if (maxWaiting < 0) throw new IllegalArgumentException("the hashing queue size must not be negative");
         this.function = Argon2Function.getInstance(memoryKib, iterations, 1, 32, Argon2.ID);
         this.admission = new Admission(permits, maxWaiting);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(permits, permits, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> Thread.ofPlatform().daemon().name("argon2-" + n.incrementAndGet()).unstarted(r));
+        this.workers.allowCoreThreadTimeOut(true);  // idle hashers (CLI, tests) keep no threads
     }
 
     /** How many Argon2id computations may run at once: at most one per CPU, and within half the heap. */
@@ -88,11 +105,7 @@ public final class SecretHasher {
     /** Hashes a new secret; waits for a slot however long the queue (administration, never a request's check). */
     public String hash(String secret) {
         admission.acquire(Priority.HIGH, false);
-        try {
-            return Password.hash(secret).addRandomSalt(16).with(function).getResult();
-        } finally {
-            admission.release();
-        }
+        return compute(() -> Password.hash(secret).addRandomSalt(16).with(function).getResult());
     }
 
     /** Like {@link #verify(String, String, Priority)} in the high lane, but waits however long the queue. */
@@ -123,12 +136,41 @@ public final class SecretHasher {
 
     private boolean check(String secret, String storedHash) {
         checks.increment();
+        return compute(() -> {
+            try {
+                return Password.check(secret, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Runs admitted work on a worker and waits for it (not interruptibly: the slot is held until the work is done,
+     * whoever waits for it). The slot is released when the work ends.
+     */
+    private <T> T compute(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            return Password.check(secret, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
+            workers.execute(() -> {
+                try {
+                    result.complete(work.get());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                } finally {
+                    admission.release();
+                }
+            });
         } catch (RuntimeException e) {
-            return false;
-        } finally {
             admission.release();
+            throw e;
+        }
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
         }
     }
 
