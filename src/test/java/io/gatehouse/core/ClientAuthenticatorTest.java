@@ -199,4 +199,37 @@ class ClientAuthenticatorTest {
         f.setAccessible(true);
         return (SecretHasher.Admission) f.get(h);
     }
+
+    @Test
+    void authenticateWhenCachedThenNoCounterReadOrWrite() {
+        var reads = new java.util.concurrent.atomic.AtomicInteger();
+        var writes = new java.util.concurrent.atomic.AtomicInteger();
+        var inner = io.gatehouse.core.port.AttemptCounters.inMemory(100);
+        var counting = new io.gatehouse.core.port.AttemptCounters() {
+            public java.util.List<Window> find(java.util.Collection<String> keys, Instant now) {
+                reads.incrementAndGet();
+                return inner.find(keys, now);
+            }
+
+            public java.util.List<Window> recordFailure(java.util.List<String> keys, Instant now, java.time.Duration window) {
+                writes.incrementAndGet();
+                return inner.recordFailure(keys, now, window);
+            }
+
+            public int purgeExpired(Instant cutoff) {
+                return inner.purgeExpired(cutoff);
+            }
+        };
+        var a = new ClientAuthenticator(clients, hasher, new AttemptLimiter(counting, AttemptLimiter.Limits.defaults(), clock),
+                new SecureRandom(), io.gatehouse.core.port.AuditLog.none());
+        confidential("a", "s");
+        a.authenticate(basic("a", "s", "192.0.2.1"));
+        assertEquals(1, reads.get(), "the first check reads the counters once");
+        assertEquals(0, writes.get(), "a success writes nothing");
+        int finds = clients.finds;
+        for (int i = 0; i < 100; i++) a.authenticate(basic("a", "s", "192.0.2.1"));
+        assertEquals(1, reads.get(), "a cached secret adds no read");
+        assertEquals(0, writes.get());
+        assertEquals(finds + 100, clients.finds, "only the client lookup it always had");
+    }
 }
