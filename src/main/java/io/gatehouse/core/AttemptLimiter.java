@@ -96,7 +96,7 @@ public final class AttemptLimiter {
 
     /** A limiter with default limits and counters in this process only (tests, wiring without a database). */
     public static AttemptLimiter inMemory(Clock clock) {
-        return new AttemptLimiter(AttemptCounters.inMemory(100_000), Limits.defaults(), clock);
+        return new AttemptLimiter(AttemptCounters.inMemory(MAX_TRACKED), Limits.defaults(), clock);
     }
 
     public Limits limits() {
