@@ -6,6 +6,7 @@ import io.gatehouse.admin.DemoSetup;
 import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.Mount;
 import io.gatehouse.config.ServerConfig;
+import io.gatehouse.core.AttemptLimiter;
 import io.gatehouse.core.ClientAuthenticator;
 import io.gatehouse.core.Housekeeping;
 import io.gatehouse.core.SecretHasher;
@@ -28,6 +29,7 @@ import io.gatehouse.http.endpoint.MetricsEndpoint;
 import io.gatehouse.http.endpoint.ProductEndpoint;
 import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
+import io.gatehouse.store.jdbc.JdbcAttemptCounters;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
 import io.gatehouse.store.jdbc.JdbcCodeStore;
 import io.gatehouse.store.jdbc.JdbcDemoData;
@@ -78,7 +80,7 @@ public final class Gatehouse implements AutoCloseable {
      * 503. Whatever fails, everything already started is closed again.
      */
     public static Gatehouse start(ServerConfig config, Clock clock) {
-        Router router = new Router();
+        Router router = new Router().clientAddresses(config.abuse().clientAddresses());
         CompletableFuture<HttpServer> binding = CompletableFuture.supplyAsync(
                 () -> HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes()),
                 command -> Thread.ofPlatform().name("gatehouse-bind").start(command));
@@ -156,11 +158,14 @@ public final class Gatehouse implements AutoCloseable {
         String node = "node " + hostForUrl(config.host()) + ":" + server.port() + " (pid " + ProcessHandle.current().pid() + ")";
         KeyScheduler.run(rotation, keys, node);  // what fell due while no node ran (promotions, removals)
         metrics.signingKeys(keys::ring, clock);
-        var hasher = new SecretHasher();   // one instance: it bounds concurrent Argon2id work for the whole process
-        var authenticator = new ClientAuthenticator(clients, hasher, clock, random, audit);
+        // One instance: it bounds concurrent Argon2id work, and the queue waiting for it, for the whole process.
+        var hasher = new SecretHasher(config.abuse().hashQueueSize());
+        var attemptCounters = new JdbcAttemptCounters(db);
+        var limiter = new AttemptLimiter(attemptCounters, config.abuse().attempts(), clock);  // one per process
+        var authenticator = new ClientAuthenticator(clients, hasher, limiter, random, audit);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, hasher, metrics, audit,
-                clock, random);
+        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, hasher, limiter, metrics,
+                audit, clock, random);
         var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
                 oidc.refreshGrant());
 
@@ -192,6 +197,10 @@ public final class Gatehouse implements AutoCloseable {
         if (metrics.enabled()) router.get(MetricsEndpoint.PATH, new MetricsEndpoint(metrics));
 
         router.ready();
+        LOG.info("attempt limits: {} failures per account and address, {} per address, {} per account, in {} s windows; "
+                        + "hashing queue {}; client address: {}", config.abuse().attempts().perAccountSource(),
+                config.abuse().attempts().perSource(), config.abuse().attempts().perAccount(),
+                config.abuse().attempts().window().toSeconds(), config.abuse().hashQueueSize(), config.abuse().clientAddresses());
         for (Mount m : config.mounts()) {
             LOG.info("mounted dialect '{}' at POST {}{}", m.dialect(), m.path(), m.options().isEmpty() ? "" : " " + m.options());
         }
@@ -202,7 +211,7 @@ public final class Gatehouse implements AutoCloseable {
                             : " and scope " + config.resourceApiAccess().requiredScope());
         }
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
-        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), clock);
+        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), attemptCounters, clock);
         return new Gatehouse(db, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
                 KeyScheduler.start(rotation, keys, "schedule on " + node),
                 metrics, audit);

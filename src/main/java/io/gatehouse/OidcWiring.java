@@ -1,5 +1,6 @@
 package io.gatehouse;
 
+import io.gatehouse.core.AttemptLimiter;
 import io.gatehouse.core.AuthorizeService;
 import io.gatehouse.core.ClientAuthenticator;
 import io.gatehouse.core.IntrospectionService;
@@ -48,10 +49,10 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
 
     static OidcWiring create(Database db, String issuer, ClientRepository clients, TokenStore tokens, SigningKeys keys,
                              TokenIssuer issuerSvc, ClientAuthenticator authenticator, SecretHasher hasher,
-                             Metrics metrics, AuditLog audit, Clock clock, SecureRandom random) {
+                             AttemptLimiter limiter, Metrics metrics, AuditLog audit, Clock clock, SecureRandom random) {
         var users = new JdbcUserStore(db);
         var codes = new JdbcCodeStore(db);
-        var logins = new LoginService(users, new JdbcSessionStore(db), hasher, clock, random, audit);
+        var logins = new LoginService(users, new JdbcSessionStore(db), hasher, limiter, clock, random, audit);
         var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clients, clock);
         var browser = new Browser(issuer);

@@ -83,7 +83,7 @@ public final class ConfigLoader {
                 pick(null, env.get("GATEHOUSE_RESOURCE_API_AUDIENCE"), text(file, "resource-api-audience"), null),
                 pick(null, env.get("GATEHOUSE_RESOURCE_API_SCOPE"), text(file, "resource-api-scope"), null));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
-                java.time.Duration.ofSeconds(purge), metrics, keys, resourceApiAccess);
+                java.time.Duration.ofSeconds(purge), metrics, keys, resourceApiAccess, AbuseConfig.load(env, file));
     }
 
     /**
@@ -130,7 +130,7 @@ public final class ConfigLoader {
         if (!node.isObject()) throw new IllegalArgumentException("config file " + p + " must hold a JSON object");
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
+            if (!KEYS.contains(k) && !AbuseConfig.KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
         }
         return node;
     }

@@ -20,10 +20,11 @@ import java.util.Optional;
  * @param metrics     whether {@code GET /metrics} (Prometheus text format) is served
  * @param keys        signing-key lifecycle settings
  * @param resourceApiAccess which tokens the resource API accepts (audience, required scope)
+ * @param abuse       attempt limits, the hashing queue, trusted proxies
  */
 public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
                            boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
-                           KeyConfig keys, ResourceApiConfig resourceApiAccess) {
+                           KeyConfig keys, ResourceApiConfig resourceApiAccess, AbuseConfig abuse) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -40,6 +41,7 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1024 bytes");
         if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
         resourceApiAccess = resourceApiAccess == null ? ResourceApiConfig.defaults() : resourceApiAccess;
+        if (abuse == null) abuse = AbuseConfig.defaults();
         if (demo && !isLoopback(host)) {
             throw new IllegalArgumentException("demo mode registers clients and a user with well-known secrets, so it "
                     + "listens on loopback only (127.0.0.1, ::1 or localhost), not on '" + host + "': drop --demo, or "
@@ -85,54 +87,59 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
 
     public ServerConfig withResourceApi(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess);
+                resourceApiAccess, abuse);
     }
 
     public ServerConfig withDemo(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess);
+                resourceApiAccess, abuse);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys,
-                resourceApiAccess);
+                resourceApiAccess, abuse);
     }
 
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys,
-                resourceApiAccess);
+                resourceApiAccess, abuse);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
-                purgeInterval, metrics, keys, resourceApiAccess);
+                purgeInterval, metrics, keys, resourceApiAccess, abuse);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
-                metrics, keys, resourceApiAccess);
+                metrics, keys, resourceApiAccess, abuse);
     }
 
     public ServerConfig withResourceApiAccess(ResourceApiConfig r) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
-                keys, r);
+                keys, r, abuse);
     }
 
     public ServerConfig withKeys(KeyConfig k) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k,
-                resourceApiAccess);
+                resourceApiAccess, abuse);
+    }
+
+    public ServerConfig withAbuse(AbuseConfig a) {
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
+                keys, resourceApiAccess, a);
     }
 
     public ServerConfig withDatabase(DatabaseSettings db) {
         return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess);
+                resourceApiAccess, abuse);
     }
 
     /** A config for tests: port 0, the embedded database in {@code dataDir}, defaults elsewhere. */
     public static ServerConfig forTest(Path dataDir) {
         return new ServerConfig(DEFAULT_HOST, 0, DatabaseSettings.embedded(dataDir), Optional.empty(), defaultMounts(),
                 true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults(),
-                ResourceApiConfig.defaults());
+                ResourceApiConfig.defaults(), AbuseConfig.defaults());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.gatehouse.core;
 
+import io.gatehouse.core.port.AttemptCounters;
 import io.gatehouse.core.port.CodeStore;
 import io.gatehouse.core.port.SessionStore;
 import io.gatehouse.core.port.TokenStore;
@@ -10,7 +11,8 @@ import java.time.Instant;
 
 /**
  * Deletes rows that expired more than {@link #GRACE} ago: stored tokens (opaque access and refresh tokens),
- * deny-listed JWT ids, JWT ids per grant, authorization codes/grants and browser sessions.
+ * deny-listed JWT ids, JWT ids per grant, authorization codes/grants, browser sessions and ended windows of failed
+ * attempts.
  *
  * <p>The rule: a row goes when its own expiry is more than {@code GRACE} past, and a grant row only when, in
  * addition, nothing issued from it is left (no stored token, no recorded JWT id). That keeps what must stay:
@@ -31,21 +33,32 @@ public final class Housekeeping {
     public static final Duration GRACE = Duration.ofHours(1);
 
     /** Rows deleted by one {@link #purge()}. */
-    public record Purged(int tokens, int grants, int sessions) {
+    public record Purged(int tokens, int grants, int sessions, int attemptWindows) {
+        public Purged(int tokens, int grants, int sessions) {
+            this(tokens, grants, sessions, 0);
+        }
+
         public int total() {
-            return tokens + grants + sessions;
+            return tokens + grants + sessions + attemptWindows;
         }
     }
 
     private final TokenStore tokens;
     private final CodeStore grants;
     private final SessionStore sessions;
+    private final AttemptCounters attempts;  // null: none to purge
     private final Clock clock;
 
     public Housekeeping(TokenStore tokens, CodeStore grants, SessionStore sessions, Clock clock) {
+        this(tokens, grants, sessions, null, clock);
+    }
+
+    /** @param attempts the attempt limiter's failure windows (ended windows are purged too) */
+    public Housekeeping(TokenStore tokens, CodeStore grants, SessionStore sessions, AttemptCounters attempts, Clock clock) {
         this.tokens = tokens;
         this.grants = grants;
         this.sessions = sessions;
+        this.attempts = attempts;
         this.clock = clock;
     }
 
@@ -74,8 +87,14 @@ public final class Housekeeping {
         } catch (RuntimeException e) {
             failure = add(failure, e);
         }
+        int a = 0;
+        try {
+            if (attempts != null) a = attempts.purgeExpired(cutoff);
+        } catch (RuntimeException e) {
+            failure = add(failure, e);
+        }
         if (failure != null) throw failure;
-        return new Purged(t, g, s);
+        return new Purged(t, g, s, a);
     }
 
     private static RuntimeException add(RuntimeException first, RuntimeException next) {

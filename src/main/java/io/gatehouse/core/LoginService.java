@@ -1,5 +1,7 @@
 package io.gatehouse.core;
 
+import io.gatehouse.core.error.OAuthError;
+import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.Session;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.port.AuditLog;
@@ -16,13 +18,15 @@ import java.util.Optional;
 
 /**
  * User sign-in and browser sessions. An unknown user and a wrong password cost the same Argon2id work and
- * give the same answer. Repeated failures for one username or one address are slowed down (never refused,
- * so nobody can lock a real user out). Sessions live in the database by the hash of the cookie value, so
- * every node sees them; a new random value is issued at every sign-in.
+ * give the same answer. Failures are counted by the {@link AttemptLimiter} per username, per address and per
+ * (username, address), in the database: over a limit, sign-ins are refused for the rest of the window (429) before any
+ * lookup or hashing. Sessions live in the database by the hash of the cookie value, so every node sees them; a new
+ * random value is issued at every sign-in.
  */
 public final class LoginService {
     public static final Duration SESSION_TTL = Duration.ofHours(12);
     public static final int MAX_PASSWORD_LENGTH = 1024;
+    static final String BUSY = "Too many sign-ins are being checked; retry in a moment";
 
     /** A new session and the cookie value that refers to it (shown to the browser only). */
     public record NewSession(String cookieValue, Session session) {
@@ -38,8 +42,8 @@ public final class LoginService {
     private final Clock clock;
     private final SecureRandom random;
     private final AuditLog audit;
-    private final FailureThrottle byUser;
-    private final FailureThrottle byAddress;
+    private final AttemptLimiter limiter;
+    private final Object dummyLock = new Object();
     private volatile String dummyHash;
 
     public LoginService(UserStore users, SessionStore sessions, SecretHasher hasher, Clock clock, SecureRandom random) {
@@ -48,42 +52,53 @@ public final class LoginService {
 
     public LoginService(UserStore users, SessionStore sessions, SecretHasher hasher, Clock clock, SecureRandom random,
                         AuditLog audit) {
+        this(users, sessions, hasher, AttemptLimiter.inMemory(clock), clock, random, audit);
+    }
+
+    public LoginService(UserStore users, SessionStore sessions, SecretHasher hasher, AttemptLimiter limiter, Clock clock,
+                        SecureRandom random, AuditLog audit) {
         this.audit = audit;
         this.users = users;
         this.sessions = sessions;
         this.hasher = hasher;
+        this.limiter = limiter;
         this.clock = clock;
         this.random = random;
-        this.byUser = new FailureThrottle(clock);
-        this.byAddress = new FailureThrottle(clock);
     }
 
-    /** Whether the failure throttle slows down the next attempt for this username or this address. */
-    public boolean throttled(String username, String address) {
-        return !byUser.delayFor("u:" + username).isZero() || !byAddress.delayFor("a:" + address).isZero();
-    }
-
-    /** @return the user when the password is right; empty for every failure, after the same work */
+    /**
+     * Checks a sign-in. The attempt limiter comes first: over a limit, nothing is looked up or hashed.
+     *
+     * @return the user when the password is right; empty for every failure, after the same work
+     * @throws OAuthException with {@link OAuthError.TooManyAttempts} when the attempt limiter refuses (429), or
+     *                        {@link OAuthError.TemporarilyUnavailable} when the hashing queue is full (503)
+     */
     public Optional<User> authenticate(String username, String password, String address) {
-        String userKey = "u:" + username;
-        String addrKey = "a:" + address;
-        boolean throttled = !byUser.delayFor(userKey).isZero() || !byAddress.delayFor(addrKey).isZero();
-        byUser.delayIfNeeded(userKey);
-        byAddress.delayIfNeeded(addrKey);
-        boolean plausible = User.isValidUsername(username) && password.length() <= MAX_PASSWORD_LENGTH;
-        Optional<User> user = plausible ? users.findByUsername(username) : Optional.empty();
-        // Implausible input (over-long password, malformed username) is checked against the dummy hash with a
-        // bounded prefix: the same Argon2id work and the same answer as a wrong password.
-        String candidate = password.length() <= MAX_PASSWORD_LENGTH ? password : password.substring(0, MAX_PASSWORD_LENGTH);
-        boolean ok = verify(candidate, user.map(User::passwordHash).orElseGet(this::dummyHash)) && user.isPresent() && plausible;
+        AttemptLimiter.Attempt attempt = limiter.begin(AttemptLimiter.Kind.USER, username, address);
+        boolean ok;
+        Optional<User> user;
+        try {
+            boolean plausible = User.isValidUsername(username) && password.length() <= MAX_PASSWORD_LENGTH;
+            user = plausible ? users.findByUsername(username) : Optional.empty();
+            // Implausible input (over-long password, malformed username) is checked against the dummy hash with a
+            // bounded prefix: the same Argon2id work and the same answer as a wrong password.
+            String candidate = password.length() <= MAX_PASSWORD_LENGTH ? password : password.substring(0, MAX_PASSWORD_LENGTH);
+            String hash = user.map(User::passwordHash).orElseGet(this::dummyHash);
+            ok = hasher.verify(candidate, hash, attempt.priority()) && user.isPresent() && plausible;
+        } catch (SecretHasher.Busy b) {
+            attempt.abandoned();
+            throw new OAuthException(new OAuthError.TemporarilyUnavailable(BUSY, b.retryAfterSeconds()));
+        } catch (RuntimeException e) {
+            attempt.abandoned();
+            throw e;
+        }
         if (ok) {
-            byUser.recordSuccess(userKey);
+            attempt.succeeded();
             audit.loginSucceeded(username, user.get().id(), address);
             return user;
         }
-        byUser.recordFailure(userKey);
-        byAddress.recordFailure(addrKey);
-        audit.loginFailed(username, address, throttled);
+        boolean limitReached = attempt.failed();
+        audit.loginFailed(username, address, limitReached);
         return Optional.empty();
     }
 
@@ -123,17 +138,17 @@ public final class LoginService {
         return Tokens.hash("csrf\u0000" + cookieValue);
     }
 
-    /** Concurrency is bounded by the shared {@link SecretHasher}. */
-    private boolean verify(String password, String hash) {
-        return hasher.verify(password, hash);
-    }
-
-    /** The hash unknown users are checked against (same work as a wrong password); made on first need. */
+    /** The hash unknown users are checked against (same work as a wrong password); made once, on first need. */
     private String dummyHash() {
         String h = dummyHash;
         if (h == null) {
-            h = hasher.hash("gatehouse-dummy-" + random.nextLong());
-            dummyHash = h;
+            synchronized (dummyLock) {
+                h = dummyHash;
+                if (h == null) {
+                    h = hasher.hash("gatehouse-dummy-" + random.nextLong());
+                    dummyHash = h;
+                }
+            }
         }
         return h;
     }

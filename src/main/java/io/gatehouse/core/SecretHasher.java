@@ -4,7 +4,16 @@ import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 
-import java.util.concurrent.Semaphore;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Argon2id hashing for client secrets and user passwords (PHC string format). Parameters follow the
@@ -17,20 +26,74 @@ import java.util.concurrent.Semaphore;
  * the number running at once is bounded by the heap as well as the CPUs: without that, a few parallel
  * sign-ins (or wrong client secrets) exhaust a small heap (the server runs with -Xmx64m) and every request
  * fails with OutOfMemoryError. Share ONE instance between all users of Argon2id in a process.
+ *
+ * <p>Admission control: the checks of requests ({@link #verify(String, String, Priority)}) wait in a queue of at
+ * most {@code maxWaiting}; when it is full the caller gets {@link Busy} at once (503 with Retry-After), so a flood
+ * never builds a queue that grows. The queue has two lanes: {@link Priority#HIGH} waiters are always served before
+ * {@link Priority#LOW} ones, and a HIGH arrival at a full queue pushes out the newest LOW waiter (which gets
+ * {@link Busy}). Callers pick the lane from the source address, never from whether an account exists (that would
+ * tell an attacker which client ids exist).
  */
 public final class SecretHasher {
+    /** Default bound of the queue of checks waiting for a hashing slot. */
+    public static final int DEFAULT_QUEUE = 16;
+    /** A check never waits longer than this for a slot (a hang guard: the queue bound normally keeps waits short). */
+    static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** What {@link Busy} asks the caller to wait. */
+    public static final long BUSY_RETRY_AFTER_SECONDS = 1;
+
+    /** Which lane of the waiting queue a check joins. */
+    public enum Priority { HIGH, LOW }
+
+    /** The hashing queue is full (or a waiter was pushed out): nothing was checked; retry later. */
+    public static final class Busy extends RuntimeException {
+        public Busy() {
+            super("too many password checks waiting", null, false, false);
+        }
+
+        public long retryAfterSeconds() {
+            return BUSY_RETRY_AFTER_SECONDS;
+        }
+    }
+
     private final Argon2Function function;
-    private final Semaphore permits;
+    private final Admission admission;
+    /**
+     * Where the hashes run: platform threads, one per slot. Argon2id is pure CPU for a tenth of a second; on a virtual
+     * thread it would hold a carrier all that time (virtual threads are not preempted), and with as many slots as
+     * carriers no other request could even be read meanwhile. On platform threads the OS shares the CPUs with the
+     * carriers, so requests that need no hashing (and the high lane's next check) keep moving during a flood.
+     */
+    private final ThreadPoolExecutor workers;
+    private final java.util.concurrent.atomic.LongAdder checks = new java.util.concurrent.atomic.LongAdder();
 
     public SecretHasher() {
-        this(7 * 1024, 5);
+        this(7 * 1024, 5, DEFAULT_QUEUE);
+    }
+
+    /** @param maxWaiting how many checks may wait for a hashing slot (config {@code hash-queue-size}) */
+    public SecretHasher(int maxWaiting) {
+        this(7 * 1024, 5, maxWaiting);
     }
 
     /** Tests may use cheaper parameters. */
     public SecretHasher(int memoryKib, int iterations) {
+        this(memoryKib, iterations, DEFAULT_QUEUE);
+    }
+
+    public SecretHasher(int memoryKib, int iterations, int maxWaiting) {
+        this(memoryKib, iterations, maxWaiting, permitsFor(Runtime.getRuntime().maxMemory(),
+                Runtime.getRuntime().availableProcessors(), memoryKib));
+    }
+
+    SecretHasher(int memoryKib, int iterations, int maxWaiting, int permits) {
+        if (maxWaiting < 0) throw new IllegalArgumentException("the hashing queue size must not be negative");
         this.function = Argon2Function.getInstance(memoryKib, iterations, 1, 32, Argon2.ID);
-        this.permits = new Semaphore(permitsFor(Runtime.getRuntime().maxMemory(),
-                Runtime.getRuntime().availableProcessors(), memoryKib), true);
+        this.admission = new Admission(permits, maxWaiting);
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(permits, permits, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> Thread.ofPlatform().daemon().name("argon2-" + n.incrementAndGet()).unstarted(r));
+        this.workers.allowCoreThreadTimeOut(true);  // idle hashers (CLI, tests) keep no threads
     }
 
     /** How many Argon2id computations may run at once: at most one per CPU, and within half the heap. */
@@ -39,24 +102,179 @@ public final class SecretHasher {
         return (int) Math.max(1, Math.min(cpus, maxHeapBytes / 2 / perHash));
     }
 
+    /** Hashes a new secret; waits for a slot however long the queue (administration, never a request's check). */
     public String hash(String secret) {
-        permits.acquireUninterruptibly();
+        admission.acquire(Priority.HIGH, false);
+        return compute(() -> Password.hash(secret).addRandomSalt(16).with(function).getResult());
+    }
+
+    /** Like {@link #verify(String, String, Priority)} in the high lane, but waits however long the queue. */
+    public boolean verify(String secret, String storedHash) {
+        admission.acquire(Priority.HIGH, false);
+        return check(secret, storedHash);
+    }
+
+    /**
+     * Constant-time verification against a stored PHC string; false for a malformed hash.
+     *
+     * @throws Busy when the queue is full (nothing was checked)
+     */
+    public boolean verify(String secret, String storedHash, Priority priority) {
+        admission.acquire(priority, true);
+        return check(secret, storedHash);
+    }
+
+    /** Checks waiting for a slot right now (for tests and metrics). */
+    public int waiting() {
+        return admission.waiting();
+    }
+
+    /** Secrets checked against a stored hash so far (tests, metrics). */
+    public long checks() {
+        return checks.sum();
+    }
+
+    private boolean check(String secret, String storedHash) {
+        checks.increment();
+        return compute(() -> {
+            try {
+                return Password.check(secret, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Runs admitted work on a worker and waits for it (not interruptibly: the slot is held until the work is done,
+     * whoever waits for it). The slot is released when the work ends.
+     */
+    private <T> T compute(Supplier<T> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            return Password.hash(secret).addRandomSalt(16).with(function).getResult();
-        } finally {
-            permits.release();
+            workers.execute(() -> {
+                try {
+                    result.complete(work.get());
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                } finally {
+                    admission.release();
+                }
+            });
+        } catch (RuntimeException e) {
+            admission.release();
+            throw e;
+        }
+        try {
+            return result.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
         }
     }
 
-    /** Constant-time verification against a stored PHC string; false for a malformed hash. */
-    public boolean verify(String secret, String storedHash) {
-        permits.acquireUninterruptibly();
-        try {
-            return Password.check(secret, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
-        } catch (RuntimeException e) {
-            return false;
-        } finally {
-            permits.release();
+    /** Slots for running hashes and the bounded two-lane queue in front of them. */
+    static final class Admission {
+        private static final int WAITING = 0, GRANTED = 1, REFUSED = 2;
+
+        private static final class Waiter {
+            final Thread thread = Thread.currentThread();
+            final boolean bounded;
+            volatile int state = WAITING;
+
+            Waiter(boolean bounded) {
+                this.bounded = bounded;
+            }
+        }
+
+        private final ReentrantLock lock = new ReentrantLock();
+        private final ArrayDeque<Waiter> high = new ArrayDeque<>();
+        private final ArrayDeque<Waiter> low = new ArrayDeque<>();
+        private final int maxWaiting;
+        private int free;
+        private int boundedWaiting;
+
+        Admission(int permits, int maxWaiting) {
+            this.free = permits;
+            this.maxWaiting = maxWaiting;
+        }
+
+        void acquire(Priority priority, boolean bounded) {
+            Waiter w = new Waiter(bounded);
+            lock.lock();
+            try {
+                if (free > 0 && high.isEmpty() && low.isEmpty()) {
+                    free--;
+                    return;
+                }
+                if (bounded && boundedWaiting >= maxWaiting) {
+                    Waiter victim = priority == Priority.HIGH ? newestBounded(low) : null;
+                    if (victim == null) throw new Busy();
+                    low.removeLastOccurrence(victim);
+                    boundedWaiting--;
+                    victim.state = REFUSED;
+                    LockSupport.unpark(victim.thread);
+                }
+                (priority == Priority.HIGH ? high : low).addLast(w);
+                if (bounded) boundedWaiting++;
+            } finally {
+                lock.unlock();
+            }
+            long deadline = System.nanoTime() + MAX_WAIT_NANOS;
+            while (w.state == WAITING) {
+                long left = deadline - System.nanoTime();
+                if (bounded && left <= 0) {
+                    lock.lock();
+                    try {
+                        if (w.state == WAITING) {
+                            high.remove(w);
+                            low.remove(w);
+                            boundedWaiting--;
+                            w.state = REFUSED;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                    break;
+                }
+                LockSupport.parkNanos(this, bounded ? left : MAX_WAIT_NANOS);
+            }
+            if (w.state == REFUSED) throw new Busy();
+        }
+
+        void release() {
+            lock.lock();
+            try {
+                Waiter next = high.pollFirst();
+                if (next == null) next = low.pollFirst();
+                if (next == null) {
+                    free++;
+                    return;
+                }
+                if (next.bounded) boundedWaiting--;
+                next.state = GRANTED;  // the slot passes straight to it
+                LockSupport.unpark(next.thread);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        int waiting() {
+            lock.lock();
+            try {
+                return high.size() + low.size();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private static Waiter newestBounded(ArrayDeque<Waiter> lane) {
+            for (var it = lane.descendingIterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (w.bounded) return w;
+            }
+            return null;
         }
     }
 }

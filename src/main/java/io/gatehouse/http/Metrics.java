@@ -39,7 +39,7 @@ public final class Metrics implements AutoCloseable {
         /** the consent page was shown */ CONSENT
     }
 
-    /** Outcomes of POST /login; {@code THROTTLED} is a failed attempt that the failure throttle had slowed down. */
+    /** Outcomes of POST /login; {@code THROTTLED} is an attempt refused unchecked (429 attempt limit, or 503 hashing queue full). */
     public enum LoginOutcome { SUCCESS, FAILURE, THROTTLED }
 
     private Metrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, AutoCloseable gc) {

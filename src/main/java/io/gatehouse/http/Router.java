@@ -10,6 +10,13 @@ import java.util.TreeMap;
 public final class Router {
     private final Map<String, Map<String, Endpoint>> routes = new LinkedHashMap<>();
     private volatile boolean ready;
+    private volatile ClientAddresses addresses = ClientAddresses.peerOnly();
+
+    /** How requests are attributed to client addresses (trusted proxies); the peer address by default. */
+    public Router clientAddresses(ClientAddresses a) {
+        this.addresses = a;
+        return this;
+    }
 
     /** Routes are complete: start answering (before this, every request gets 503). */
     public void ready() {
@@ -41,7 +48,8 @@ public final class Router {
         return routes.keySet();
     }
 
-    public WebResponse dispatch(WebRequest req) {
+    public WebResponse dispatch(WebRequest received) {
+        WebRequest req = addresses.resolve(received);
         if (!ready) {
             return error(503, "temporarily_unavailable", "Starting up").with("Retry-After", "1");
         }

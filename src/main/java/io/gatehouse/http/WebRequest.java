@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param rawQuery  the raw query string without '?', empty when none
  * @param headers   lower-cased header names to their values
  * @param body      the request body, at most the server's limit; see {@link #body()}
+ * @param remoteAddress the client's address: the peer, or the client a trusted proxy named ({@link ClientAddresses})
  */
 public record WebRequest(String method, String path, String rawQuery, Map<String, List<String>> headers,
                          byte[] body, boolean bodyTooLarge, String remoteAddress, boolean secure) {
@@ -30,6 +31,11 @@ public record WebRequest(String method, String path, String rawQuery, Map<String
     public byte[] body() {
         if (bodyTooLarge) throw new PayloadTooLarge();
         return body;
+    }
+
+    /** The same request attributed to another address (the client a trusted proxy named). */
+    public WebRequest withRemoteAddress(String address) {
+        return new WebRequest(method, path, rawQuery, headers, body, bodyTooLarge, address, secure);
     }
 
     /** The first value of a header (name in any case). */

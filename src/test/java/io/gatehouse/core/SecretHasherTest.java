@@ -2,6 +2,7 @@ package io.gatehouse.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -42,5 +43,68 @@ class SecretHasherTest {
         assertTrue(hasher.verify("s3cret-value", hash));
         assertFalse(hasher.verify("s3cret-valuf", hash));
         assertFalse(hasher.verify("s3cret-value", "not a hash"));
+    }
+
+    /** Starts a thread that acquires a slot in the given lane; the future says what happened. */
+    static java.util.concurrent.CompletableFuture<String> acquire(SecretHasher.Admission a, SecretHasher.Priority p,
+                                                                 java.util.List<String> order, String name) {
+        var done = new java.util.concurrent.CompletableFuture<String>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                a.acquire(p, true);
+                synchronized (order) {
+                    order.add(name);
+                }
+                done.complete("granted");
+            } catch (SecretHasher.Busy b) {
+                done.complete("busy");
+            }
+        });
+        return done;
+    }
+
+    static void awaitWaiting(SecretHasher.Admission a, int n) throws InterruptedException {
+        for (int i = 0; i < 1000 && a.waiting() != n; i++) Thread.sleep(5);
+        assertEquals(n, a.waiting());
+    }
+
+    @Test
+    void admissionWhenQueueFullThenBusyAtOnceAndHighLaneFirstAndPushesOutLow() throws Exception {
+        var a = new SecretHasher.Admission(1, 2);
+        var order = new java.util.ArrayList<String>();
+        a.acquire(SecretHasher.Priority.HIGH, true);              // the one slot is taken
+        var low1 = acquire(a, SecretHasher.Priority.LOW, order, "low1");
+        awaitWaiting(a, 1);
+        var low2 = acquire(a, SecretHasher.Priority.LOW, order, "low2");
+        awaitWaiting(a, 2);
+        long t0 = System.nanoTime();
+        assertThrows(SecretHasher.Busy.class, () -> a.acquire(SecretHasher.Priority.LOW, true));
+        assertTrue(System.nanoTime() - t0 < 1_000_000_000L, "refused at once, not after waiting");
+        var high = acquire(a, SecretHasher.Priority.HIGH, order, "high");
+        assertEquals("busy", low2.get(10, java.util.concurrent.TimeUnit.SECONDS), "the newest low waiter makes room");
+        awaitWaiting(a, 2);
+        a.release();
+        assertEquals("granted", high.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        a.release();
+        assertEquals("granted", low1.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(java.util.List.of("high", "low1"), order);
+        a.release();
+        assertEquals(0, a.waiting());
+    }
+
+    @Test
+    void admissionWhenUnboundedWaiterThenNeitherRefusedNorCounted() throws Exception {
+        var a = new SecretHasher.Admission(1, 0);
+        a.acquire(SecretHasher.Priority.HIGH, true);
+        assertThrows(SecretHasher.Busy.class, () -> a.acquire(SecretHasher.Priority.HIGH, true), "queue of 0: no waiting");
+        var done = new java.util.concurrent.CompletableFuture<Void>();
+        Thread.ofVirtual().start(() -> {
+            a.acquire(SecretHasher.Priority.HIGH, false);  // administration (hash a new secret) waits
+            done.complete(null);
+        });
+        awaitWaiting(a, 1);
+        a.release();
+        done.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        a.release();
     }
 }

@@ -49,6 +49,8 @@ public final class OidcFlow {
     private final String issuer;
     private final Function<HttpRequest.Builder, HttpResponse<String>> transport;
     public String cookie;
+    /** Headers sent with every request of this browser (say, X-Forwarded-For to come from another address). */
+    public final Map<String, String> headers = new LinkedHashMap<>();
 
     public OidcFlow(TestServer server) {
         this(server.base, server.base, b -> server.send(b));
@@ -91,6 +93,7 @@ public final class OidcFlow {
     /** Sends a request as this browser: cookie attached, Set-Cookie remembered, no redirects followed. */
     public HttpResponse<String> send(HttpRequest.Builder b) {
         if (cookie != null) b.header("Cookie", "gh_session=" + cookie);
+        headers.forEach(b::header);
         HttpResponse<String> r = transport.apply(b);
         for (String sc : r.headers().allValues("Set-Cookie")) {
             if (sc.startsWith("gh_session=")) {

@@ -41,9 +41,14 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts {@code serve --port PORT args...} (say, a node again on the port a load balancer knows). */
     public static ServerProcess serve(Map<String, String> env, int port, String... args) {
+        return serve(List.of(), env, port, args);
+    }
+
+    /** Starts {@code serve --port PORT args...} in a JVM with extra flags (say, {@code -Xmx64m} as the launcher runs it). */
+    public static ServerProcess serve(List<String> jvmFlags, Map<String, String> env, int port, String... args) {
         List<String> cmd = new ArrayList<>(List.of("serve", "--port", Integer.toString(port)));
         cmd.addAll(List.of(args));
-        Process p = start(env, cmd);
+        Process p = start(jvmFlags, env, cmd);
         StringBuffer out = new StringBuffer();
         CompletableFuture<String> ready = new CompletableFuture<>();
         pump(p.getErrorStream(), out, ready);
@@ -59,7 +64,7 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Runs a CLI command to completion (at most 60 s). @return exit code and everything printed */
     public static Result run(Map<String, String> env, String... args) {
-        Process p = start(env, List.of(args));
+        Process p = start(List.of(), env, List.of(args));
         StringBuffer out = new StringBuffer();
         Thread err = pump(p.getErrorStream(), out, null);
         Thread std = pump(p.getInputStream(), out, null);
@@ -100,9 +105,11 @@ public final class ServerProcess implements AutoCloseable {
         if (process.isAlive()) kill();
     }
 
-    private static Process start(Map<String, String> env, List<String> args) {
+    private static Process start(List<String> jvmFlags, Map<String, String> env, List<String> args) {
         List<String> cmd = java();
-        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", "io.gatehouse.Main"));
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto"));
+        cmd.addAll(jvmFlags);
+        cmd.add("io.gatehouse.Main");
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));

@@ -72,9 +72,22 @@ public sealed interface OAuthError {
         public String code() { return "invalid_token"; }
     }
 
-    /** Too many failed attempts; the caller should slow down. */
+    /**
+     * The service cannot answer now: the database is unavailable, or too much password hashing is waiting. Nothing
+     * was checked; the caller may retry after {@code retryAfterSeconds}.
+     */
     record TemporarilyUnavailable(String description, long retryAfterSeconds) implements OAuthError {
         public String code() { return "temporarily_unavailable"; }
+    }
+
+    /**
+     * Too many failed authentication attempts for this account, this source address, or both, within the attempt
+     * window: refused before any secret was checked (so the answer says nothing about the secret sent). The code is
+     * RFC 8628's {@code slow_down}, the registered OAuth error for "you are asking too often"; dialects answer 429 with
+     * {@code Retry-After}.
+     */
+    record TooManyAttempts(String description, long retryAfterSeconds) implements OAuthError {
+        public String code() { return "slow_down"; }
     }
 
     /** Anything unexpected. The description is fixed; details go to the log under the correlation id. */

@@ -29,6 +29,8 @@ public final class AppKeyDialect implements TokenDialect {
     public static final int MAX_APP_KEY = 100;
     /** The one answer for an unknown app and a wrong key (the spec's own wording); never echoes input. */
     public static final String ILLEGAL_ID = "Illegal id";
+    /** The answer when the app (or the caller's address) has too many recent failures. */
+    public static final String TOO_MANY_ATTEMPTS = "Too many failed attempts; retry later";
 
     /** Field names of the envelope: the spec's example (camelCase) or its parameter table (snake_case). */
     public enum Naming {
@@ -92,6 +94,7 @@ public final class AppKeyDialect implements TokenDialect {
             case OAuthError.LoginRequired e -> 403;
             case OAuthError.ConsentRequired e -> 403;
             case OAuthError.TemporarilyUnavailable e -> 503;
+            case OAuthError.TooManyAttempts e -> 429;
             case OAuthError.ServerError e -> 500;
         };
         String message = switch (error) {
@@ -107,11 +110,15 @@ public final class AppKeyDialect implements TokenDialect {
             case OAuthError.LoginRequired e -> e.description();
             case OAuthError.ConsentRequired e -> e.description();
             case OAuthError.TemporarilyUnavailable e -> e.description();
+            case OAuthError.TooManyAttempts e -> TOO_MANY_ATTEMPTS;
             case OAuthError.ServerError e -> e.description();
         };
         WebResponse res = envelope(status, null, null, null, message);
         if (error instanceof OAuthError.TemporarilyUnavailable tu) {
             res = res.with("Retry-After", Long.toString(tu.retryAfterSeconds()));
+        }
+        if (error instanceof OAuthError.TooManyAttempts t) {
+            res = res.with("Retry-After", Long.toString(t.retryAfterSeconds()));
         }
         return res;
     }

@@ -32,6 +32,7 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
     public static final int MAX_CLIENT_ID = 50;
     public static final int MAX_CLIENT_SECRET = 100;
     public static final String BAD_CREDENTIALS = "Invalid client credentials or scope";
+    public static final String TOO_MANY_ATTEMPTS = "Too many failed attempts; retry later";
     static final String DETAIL = "Please refer to invalid-params for error details";
 
     private final String source;
@@ -97,6 +98,7 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
             case OAuthError.LoginRequired e -> new Problem(403, "240301", List.of(e.description()));
             case OAuthError.ConsentRequired e -> new Problem(403, "240301", List.of(e.description()));
             case OAuthError.TemporarilyUnavailable e -> new Problem(503, "240503", List.of(e.description()));
+            case OAuthError.TooManyAttempts e -> new Problem(429, "240429", List.of(TOO_MANY_ATTEMPTS));
             case OAuthError.ServerError e -> new Problem(500, "240500", List.of(e.description()));
         };
     }
@@ -122,6 +124,7 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 413 -> "Payload Too Large";
+            case 429 -> "Too Many Requests";
             case 500 -> "Internal Server Error";
             case 503 -> "Service Unavailable";
             default -> throw new IllegalArgumentException("no title for " + status);
@@ -142,6 +145,9 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
         WebResponse res = WebResponse.json(p.status(), Json.write(List.of(body))).noStore();
         if (error instanceof OAuthError.TemporarilyUnavailable tu) {
             res = res.with("Retry-After", Long.toString(tu.retryAfterSeconds()));
+        }
+        if (error instanceof OAuthError.TooManyAttempts t) {
+            res = res.with("Retry-After", Long.toString(t.retryAfterSeconds()));
         }
         return res;
     }

@@ -87,6 +87,7 @@ public final class StandardDialect implements TokenDialect {
             case OAuthError.InvalidToken it -> 401;
             case OAuthError.AccessDenied ad -> 403;
             case OAuthError.TemporarilyUnavailable tu -> 503;
+            case OAuthError.TooManyAttempts t -> 429;
             case OAuthError.ServerError se -> 500;
             case OAuthError.InvalidGrant g -> 400;
             case OAuthError.UnauthorizedClient u -> 400;
@@ -105,6 +106,9 @@ public final class StandardDialect implements TokenDialect {
         }
         if (error instanceof OAuthError.TemporarilyUnavailable tu) {
             res = res.with("Retry-After", Long.toString(tu.retryAfterSeconds()));
+        }
+        if (error instanceof OAuthError.TooManyAttempts t) {
+            res = res.with("Retry-After", Long.toString(t.retryAfterSeconds()));
         }
         return res;
     }

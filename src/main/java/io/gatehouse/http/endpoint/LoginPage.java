@@ -2,6 +2,8 @@ package io.gatehouse.http.endpoint;
 
 import io.gatehouse.core.AuthorizeService;
 import io.gatehouse.core.LoginService;
+import io.gatehouse.core.error.OAuthError;
+import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.User;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.Form;
@@ -24,6 +26,7 @@ import static io.gatehouse.http.Params.*;
 public final class LoginPage implements Endpoint {
     public static final String PATH = "/login";
     static final String BAD_CREDENTIALS = "Incorrect username or password.";
+    static final String BUSY = "Too many sign-ins are being checked right now. Try again in a moment.";
 
     private final FlowSupport flow;
 
@@ -34,6 +37,11 @@ public final class LoginPage implements Endpoint {
     /** The sign-in form for a valid authorization request; sets an anonymous cookie (the CSRF secret) if none. */
     WebResponse render(Optional<String> cookie, AuthorizeService.Valid v, Form request, Optional<String> error,
                        Optional<String> username) {
+        return render(200, cookie, v, request, error, username);
+    }
+
+    private WebResponse render(int status, Optional<String> cookie, AuthorizeService.Valid v, Form request,
+                               Optional<String> error, Optional<String> username) {
         String value = cookie.orElseGet(flow.logins::newAnonymousCookie);
         String q = AuthorizeParams.continueQuery(request, true, false);
         StringBuilder b = new StringBuilder();
@@ -52,7 +60,7 @@ public final class LoginPage implements Endpoint {
                 .append("<input type=\"password\" id=\"password\" name=\"").append(PASSWORD)
                 .append("\" autocomplete=\"current-password\" required").append(username.isPresent() ? " autofocus" : "").append(">")
                 .append("<button type=\"submit\">Sign in</button></form>");
-        WebResponse page = Html.page(200, "Sign in", b.toString());
+        WebResponse page = Html.page(status, "Sign in", b.toString());
         return cookie.isPresent() ? page : flow.browser.setCookie(page, value);
     }
 
@@ -73,10 +81,14 @@ public final class LoginPage implements Endpoint {
                 return render(Optional.of(cookie), c.valid(), c.form(), Optional.of("Enter your username and password."),
                         username.filter(User::isValidUsername));
             }
-            boolean throttled = flow.logins.throttled(username.get(), req.remoteAddress());
-            Optional<User> user = flow.logins.authenticate(username.get(), password.get(), req.remoteAddress());
+            Optional<User> user;
+            try {
+                user = flow.logins.authenticate(username.get(), password.get(), req.remoteAddress());
+            } catch (OAuthException e) {
+                return refused(e.error(), cookie, c, username);
+            }
             if (user.isEmpty()) {
-                flow.metrics.login(throttled ? LoginOutcome.THROTTLED : LoginOutcome.FAILURE);
+                flow.metrics.login(LoginOutcome.FAILURE);
                 return render(Optional.of(cookie), c.valid(), c.form(), Optional.of(BAD_CREDENTIALS),
                         username.filter(User::isValidUsername));
             }
@@ -87,6 +99,28 @@ public final class LoginPage implements Endpoint {
         } catch (FlowSupport.Stop s) {
             return s.response;
         }
+    }
+
+    /**
+     * The sign-in page again, with a message, when the attempt was not checked: 429 (too many failures for this
+     * username or address) or 503 (too many sign-ins being checked), each with Retry-After.
+     */
+    private WebResponse refused(OAuthError error, String cookie, FlowSupport.ContinueRequest c, Optional<String> username) {
+        flow.metrics.login(LoginOutcome.THROTTLED);
+        Optional<String> shown = username.filter(User::isValidUsername);
+        return switch (error) {
+            case OAuthError.TooManyAttempts t -> render(429, Optional.of(cookie), c.valid(), c.form(),
+                    Optional.of(tooManyAttempts(t.retryAfterSeconds())), shown)
+                    .with("Retry-After", Long.toString(t.retryAfterSeconds()));
+            case OAuthError.TemporarilyUnavailable u -> render(503, Optional.of(cookie), c.valid(), c.form(),
+                    Optional.of(BUSY), shown).with("Retry-After", Long.toString(u.retryAfterSeconds()));
+            default -> throw new OAuthException(error);
+        };
+    }
+
+    static String tooManyAttempts(long retryAfterSeconds) {
+        long minutes = (retryAfterSeconds + 59) / 60;
+        return "Too many failed sign-in attempts. Try again in " + (minutes <= 1 ? "a minute." : minutes + " minutes.");
     }
 
     private static Optional<String> single(Form f, String name) {

@@ -45,8 +45,9 @@ public final class TokenEndpoint implements Endpoint {
                 throw new OAuthException(OAuthError.InvalidRequest.of("body", FieldProblem.Kind.BODY,
                         "The request body is too large"));
             }
-            TokenCall call = dialect.parse(req);
-            request = call.request();
+            TokenCall parsed = dialect.parse(req);
+            request = parsed.request();
+            TokenCall call = new TokenCall(parsed.client().withSource(req.remoteAddress()), request);
             WebResponse ok = dialect.success(tokens.token(call));
             meters.ok(request, start);
             return ok;

@@ -39,7 +39,8 @@ abstract class TokenFormEndpoint implements Endpoint {
             Form f = Form.parse(req.body());
             String token = f.single(TOKEN).orElseThrow(() -> invalid("Missing parameter: token"));
             f.single(TOKEN_TYPE_HINT);  // rejects a repeated hint
-            ClientAuth auth = ClientAuthParser.parse(req, f.single(CLIENT_ID), f.single(CLIENT_SECRET));
+            ClientAuth auth = ClientAuthParser.parse(req, f.single(CLIENT_ID), f.single(CLIENT_SECRET))
+                    .withSource(req.remoteAddress());
             return answer(auth, token);
         } catch (Form.FormException e) {
             return StandardDialect.errorResponse(new OAuthError.InvalidRequest(e.getMessage()));

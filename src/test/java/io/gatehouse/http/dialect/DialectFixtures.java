@@ -45,6 +45,7 @@ final class DialectFixtures {
                 Map.entry("ConsentRequired", new OAuthError.ConsentRequired("Consent required")),
                 Map.entry("InvalidToken", new OAuthError.InvalidToken("The access token expired")),
                 Map.entry("TemporarilyUnavailable", new OAuthError.TemporarilyUnavailable("Try again later", 7)),
+                Map.entry("TooManyAttempts", new OAuthError.TooManyAttempts("Too many failed attempts", 7)),
                 Map.entry("ServerError", new OAuthError.ServerError("Internal error (ref r-1)", "r-1")));
     }
 
@@ -53,6 +54,11 @@ final class DialectFixtures {
         for (Class<?> c : OAuthError.class.getPermittedSubclasses()) variants.add(c.getSimpleName());
         assertEquals(variants, new java.util.TreeSet<>(tableKeys), "every OAuthError variant needs a row");
         assertEquals(variants, new java.util.TreeSet<>(everyError().keySet()));
+    }
+
+    /** The variants answered with a Retry-After header (7 s in {@link #everyError()}). */
+    static boolean hasRetryAfter(String variant) {
+        return variant.equals("TemporarilyUnavailable") || variant.equals("TooManyAttempts");
     }
 
     static TokenResult result(String clientId, String token, long expiresIn) {

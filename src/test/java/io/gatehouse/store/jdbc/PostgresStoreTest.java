@@ -47,4 +47,12 @@ class PostgresStoreTest {
             return TestDb.postgres();
         }
     }
+
+    @Nested
+    class AttemptCounters extends AttemptCountersContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.postgres();
+        }
+    }
 }

@@ -44,4 +44,12 @@ class SqliteStoreTest {
             return TestDb.sqlite();
         }
     }
+
+    @Nested
+    class AttemptCounters extends AttemptCountersContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.sqlite();
+        }
+    }
 }
