@@ -38,6 +38,10 @@ public final class ConfigLoader {
     static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
             "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics", "durability",
             "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days", "kek-file");
+    /** The keys of {@link HttpConfig}: timeouts, limits, management listener. */
+    static final Set<String> HTTP_KEYS = Set.of("header-timeout-seconds", "body-timeout-seconds", "idle-timeout-seconds",
+            "max-connections", "max-concurrent-requests", "max-buffered-body-bytes", "management-enabled",
+            "management-host", "management-port");
 
     private ConfigLoader() {
     }
@@ -79,7 +83,7 @@ public final class ConfigLoader {
         var keys = new KeyConfig(java.time.Duration.ofSeconds(maxAge), java.time.Duration.ofDays(rotationDays),
                 kekSource(flags, env, file));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
-                java.time.Duration.ofSeconds(purge), metrics, keys);
+                java.time.Duration.ofSeconds(purge), metrics, keys, http(env, file));
     }
 
     /**
@@ -114,6 +118,24 @@ public final class ConfigLoader {
         return KekSource.none();
     }
 
+    /** {@link HttpConfig}: each key from GATEHOUSE_UPPER_SNAKE, then the file, then the default. */
+    private static HttpConfig http(Map<String, String> env, JsonNode file) {
+        java.util.function.BiFunction<String, Object, String> v = (key, dflt) -> pick(null,
+                env.get("GATEHOUSE_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_')), text(file, key), String.valueOf(dflt));
+        java.util.function.BiFunction<String, java.time.Duration, java.time.Duration> seconds = (key, dflt) ->
+                java.time.Duration.ofSeconds(parseInt(key, v.apply(key, dflt.toSeconds())));
+        return new HttpConfig(
+                seconds.apply("header-timeout-seconds", HttpConfig.DEFAULT_HEADER_TIMEOUT),
+                seconds.apply("body-timeout-seconds", HttpConfig.DEFAULT_BODY_TIMEOUT),
+                seconds.apply("idle-timeout-seconds", HttpConfig.DEFAULT_IDLE_TIMEOUT),
+                parseInt("max-connections", v.apply("max-connections", HttpConfig.DEFAULT_MAX_CONNECTIONS)),
+                parseInt("max-concurrent-requests", v.apply("max-concurrent-requests", HttpConfig.DEFAULT_MAX_CONCURRENT_REQUESTS)),
+                parseInt("max-buffered-body-bytes", v.apply("max-buffered-body-bytes", HttpConfig.DEFAULT_MAX_BUFFERED_BODY_BYTES)),
+                parseBoolean("management-enabled", v.apply("management-enabled", true)),
+                v.apply("management-host", HttpConfig.DEFAULT_MANAGEMENT_HOST),
+                parseInt("management-port", v.apply("management-port", HttpConfig.DEFAULT_MANAGEMENT_PORT)));
+    }
+
     private static JsonNode readFile(Path p) {
         JsonNode node;
         try {
@@ -126,7 +148,7 @@ public final class ConfigLoader {
         if (!node.isObject()) throw new IllegalArgumentException("config file " + p + " must hold a JSON object");
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
+            if (!KEYS.contains(k) && !HTTP_KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
         }
         return node;
     }

@@ -19,10 +19,11 @@ import java.util.Optional;
  * @param purgeInterval how often expired rows are deleted; zero disables purging
  * @param metrics     whether {@code GET /metrics} (Prometheus text format) is served
  * @param keys        signing-key lifecycle settings
+ * @param http        HTTP timeouts and limits, and the management listener (health, metrics)
  */
 public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
                            boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
-                           KeyConfig keys) {
+                           KeyConfig keys, HttpConfig http) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -38,6 +39,12 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
         mounts = List.copyOf(mounts);
         if (maxBodyBytes < 1024) throw new IllegalArgumentException("max body must be at least 1024 bytes");
         if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
+        if (http.managementEnabled() && http.managementPort() != 0 && http.managementPort() == port) {
+            throw new IllegalArgumentException("management-port must differ from port (" + port + ")");
+        }
+        if (http.maxBufferedBodyBytes() < maxBodyBytes) {
+            throw new IllegalArgumentException("max-buffered-body-bytes must be at least max-body-bytes (" + maxBodyBytes + ")");
+        }
     }
 
     /**
@@ -53,43 +60,47 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
     }
 
     public ServerConfig withResourceApi(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys, http);
     }
 
     public ServerConfig withDemo(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys, http);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys, http);
     }
 
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys, http);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
-                purgeInterval, metrics, keys);
+                purgeInterval, metrics, keys, http);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
-                metrics, keys);
+                metrics, keys, http);
     }
 
     public ServerConfig withKeys(KeyConfig k) {
-        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k);
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k, http);
+    }
+
+    public ServerConfig withHttp(HttpConfig h) {
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys, h);
     }
 
     public ServerConfig withDatabase(DatabaseSettings db) {
-        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys);
+        return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys, http);
     }
 
-    /** A config for tests: port 0, the embedded database in {@code dataDir}, defaults elsewhere. */
+    /** A config for tests: port 0 (also for the management listener), the embedded database in {@code dataDir}, defaults elsewhere. */
     public static ServerConfig forTest(Path dataDir) {
         return new ServerConfig(DEFAULT_HOST, 0, DatabaseSettings.embedded(dataDir), Optional.empty(), defaultMounts(),
-                true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults());
+                true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults(), HttpConfig.forTest());
     }
 
     @Override

@@ -1,0 +1,98 @@
+package io.gatehouse.http;
+
+import io.gatehouse.config.HttpConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Reads a request body into memory, within bounds: at most {@code maxBody} bytes per request, and for bodies over
+ * {@link HttpConfig#SMALL_BODY_BYTES} only with room in a shared byte budget (the listener's
+ * {@code max-buffered-body-bytes}). A large body waits for room without reading from the socket, so its bytes stay
+ * in the kernel's buffers (and the sender is slowed by TCP flow control) instead of on the heap. Small bodies, which
+ * is what token, sign-in and JSON dialect requests are, never wait: stalled large uploads cannot hold them up.
+ * Release the room with {@link Body#release()} once the request is answered.
+ */
+final class RequestBody {
+    private RequestBody() {
+    }
+
+    /** The body (empty when none), or {@code tooLarge} (nothing kept) when it is over the limit. */
+    record Body(byte[] bytes, boolean tooLarge, Semaphore budget, int reserved) {
+        static final Body NONE = new Body(new byte[0], false, null, 0);
+
+        void release() {
+            if (reserved > 0) budget.release(reserved);
+        }
+    }
+
+    /** Reading failed: the client stopped sending ({@code timedOut}: within the deadline), or cut the body off. */
+    static final class Failed extends Exception {
+        final boolean timedOut;
+        final long received;
+
+        Failed(boolean timedOut, long received, Throwable cause) {
+            super(timedOut ? "body timeout" : "body incomplete", cause, false, false);
+            this.timedOut = timedOut;
+            this.received = received;
+        }
+    }
+
+    /**
+     * @param declared       Content-Length, or -1 when the body is chunked
+     * @param deadlineNanos  when the body must be complete ({@link System#nanoTime()}); waiting for room counts
+     * @param waited         called once when the body has to wait for room
+     */
+    static Body read(InputStream in, long declared, int maxBody, Semaphore budget, long deadlineNanos, Runnable waited)
+            throws Failed {
+        if (declared > maxBody) return new Body(new byte[0], true, null, 0);
+        int reserved = 0;
+        long received = 0;
+        try {
+            int small = HttpConfig.SMALL_BODY_BYTES;
+            if (declared > small) {
+                reserve(budget, (int) declared, deadlineNanos, waited);
+                reserved = (int) declared;
+            }
+            byte[] first = in.readNBytes(declared >= 0 ? (int) declared : small + 1);
+            received = first.length;
+            if (declared >= 0) {
+                if (first.length < declared) throw new Failed(false, received, null);
+                return new Body(first, false, budget, reserved);
+            }
+            if (first.length <= small) return new Body(first, false, budget, 0);
+            reserve(budget, maxBody, deadlineNanos, waited);  // chunked and large: room for the whole limit
+            reserved = maxBody;
+            byte[] rest = in.readNBytes(maxBody + 1 - first.length);
+            received += rest.length;
+            if (first.length + rest.length > maxBody) {
+                budget.release(reserved);
+                return new Body(new byte[0], true, null, 0);
+            }
+            byte[] all = new byte[first.length + rest.length];
+            System.arraycopy(first, 0, all, 0, first.length);
+            System.arraycopy(rest, 0, all, first.length, rest.length);
+            return new Body(all, false, budget, reserved);
+        } catch (Failed f) {
+            if (reserved > 0) budget.release(reserved);
+            throw f;
+        } catch (IOException | RuntimeException e) {
+            if (reserved > 0) budget.release(reserved);
+            throw new Failed(false, received, e);
+        }
+    }
+
+    private static void reserve(Semaphore budget, int bytes, long deadlineNanos, Runnable waited) throws Failed {
+        if (budget.tryAcquire(bytes)) return;
+        waited.run();
+        try {
+            long left = deadlineNanos - System.nanoTime();
+            if (left > 0 && budget.tryAcquire(bytes, left, TimeUnit.NANOSECONDS)) return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new Failed(true, 0, null);
+    }
+}
