@@ -40,7 +40,7 @@ public final class ConfigLoader {
             "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days", "kek-file");
     /** The keys of {@link HttpConfig}: timeouts, limits, management listener. */
     static final Set<String> HTTP_KEYS = Set.of("header-timeout-seconds", "body-timeout-seconds", "idle-timeout-seconds",
-            "max-connections", "max-concurrent-requests", "max-buffered-body-bytes", "management-enabled",
+            "max-connections", "max-concurrent-requests", "max-buffered-request-bytes", "management-enabled",
             "management-host", "management-port");
 
     private ConfigLoader() {
@@ -130,7 +130,7 @@ public final class ConfigLoader {
                 seconds.apply("idle-timeout-seconds", HttpConfig.DEFAULT_IDLE_TIMEOUT),
                 parseInt("max-connections", v.apply("max-connections", HttpConfig.DEFAULT_MAX_CONNECTIONS)),
                 parseInt("max-concurrent-requests", v.apply("max-concurrent-requests", HttpConfig.DEFAULT_MAX_CONCURRENT_REQUESTS)),
-                parseInt("max-buffered-body-bytes", v.apply("max-buffered-body-bytes", HttpConfig.DEFAULT_MAX_BUFFERED_BODY_BYTES)),
+                parseInt("max-buffered-request-bytes", v.apply("max-buffered-request-bytes", HttpConfig.DEFAULT_MAX_BUFFERED_REQUEST_BYTES)),
                 parseBoolean("management-enabled", v.apply("management-enabled", true)),
                 v.apply("management-host", HttpConfig.DEFAULT_MANAGEMENT_HOST),
                 parseInt("management-port", v.apply("management-port", HttpConfig.DEFAULT_MANAGEMENT_PORT)));

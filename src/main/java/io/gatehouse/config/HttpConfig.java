@@ -11,27 +11,32 @@ import java.time.Duration;
  *                              408 and the connection is closed
  * @param idleTimeout           a kept-alive connection with no request in progress is closed after this
  * @param maxConnections        open connections per listener; further ones wait in the kernel's accept queue
- * @param maxConcurrentRequests requests being processed (body read, handler running) at once; further ones wait up
+ * @param maxConcurrentRequests requests being processed (body complete, handler running) at once; further ones wait up
  *                              to {@link #QUEUE_WAIT} for a slot, then get 503
- * @param maxBufferedBodyBytes  request-body bytes held in memory at once for bodies over {@link #SMALL_BODY_BYTES};
- *                              a larger body waits for room (within its body timeout)
+ * @param maxBufferedRequestBytes request bytes held in memory at once, across connections, beyond the first
+ *                              {@link #SMALL_REQUEST_BYTES} of each request head and for bodies over that size; a
+ *                              request that needs more waits for room (within its header or body timeout) and its
+ *                              bytes stay in the kernel's socket buffers meanwhile
  * @param managementEnabled     whether the management listener (health, metrics) runs at all
  * @param managementHost        the management listener's address
  * @param managementPort        its port; 0 picks a free one (logged)
  */
 public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
-                         int maxConcurrentRequests, int maxBufferedBodyBytes, boolean managementEnabled,
+                         int maxConcurrentRequests, int maxBufferedRequestBytes, boolean managementEnabled,
                          String managementHost, int managementPort) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS = 1000;
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 200;
-    public static final int DEFAULT_MAX_BUFFERED_BODY_BYTES = 8 * 1024 * 1024;
+    public static final int DEFAULT_MAX_BUFFERED_REQUEST_BYTES = 8 * 1024 * 1024;
     public static final String DEFAULT_MANAGEMENT_HOST = "127.0.0.1";
     public static final int DEFAULT_MANAGEMENT_PORT = 9001;
-    /** Bodies up to this size never wait for buffer room: token, login and JSON dialect requests are far smaller. */
-    public static final int SMALL_BODY_BYTES = 8 * 1024;
+    /**
+     * Request heads and bodies up to this size never wait for buffer room: token, sign-in and JSON dialect requests
+     * are far smaller.
+     */
+    public static final int SMALL_REQUEST_BYTES = 8 * 1024;
     /** How long a request waits for a processing slot when {@link #maxConcurrentRequests} are busy. */
     public static final Duration QUEUE_WAIT = Duration.ofSeconds(2);
 
@@ -41,8 +46,8 @@ public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration 
         positive("idle-timeout-seconds", idleTimeout);
         if (maxConnections < 1) throw new IllegalArgumentException("max-connections must be at least 1");
         if (maxConcurrentRequests < 1) throw new IllegalArgumentException("max-concurrent-requests must be at least 1");
-        if (maxBufferedBodyBytes < SMALL_BODY_BYTES) {
-            throw new IllegalArgumentException("max-buffered-body-bytes must be at least " + SMALL_BODY_BYTES);
+        if (maxBufferedRequestBytes < SMALL_REQUEST_BYTES) {
+            throw new IllegalArgumentException("max-buffered-request-bytes must be at least " + SMALL_REQUEST_BYTES);
         }
         if (managementHost == null || managementHost.isBlank()) throw new IllegalArgumentException("management-host must not be empty");
         if (managementPort < 0 || managementPort > 65535) throw new IllegalArgumentException("management-port must be 0 to 65535");
@@ -54,7 +59,7 @@ public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration 
 
     public static HttpConfig defaults() {
         return new HttpConfig(DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-                DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_BUFFERED_BODY_BYTES, true, DEFAULT_MANAGEMENT_HOST,
+                DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_BUFFERED_REQUEST_BYTES, true, DEFAULT_MANAGEMENT_HOST,
                 DEFAULT_MANAGEMENT_PORT);
     }
 
@@ -65,11 +70,11 @@ public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration 
 
     public HttpConfig withManagement(boolean enabled, String host, int port) {
         return new HttpConfig(headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxConcurrentRequests,
-                maxBufferedBodyBytes, enabled, host, port);
+                maxBufferedRequestBytes, enabled, host, port);
     }
 
     public HttpConfig withTimeouts(Duration header, Duration body, Duration idle) {
-        return new HttpConfig(header, body, idle, maxConnections, maxConcurrentRequests, maxBufferedBodyBytes,
+        return new HttpConfig(header, body, idle, maxConnections, maxConcurrentRequests, maxBufferedRequestBytes,
                 managementEnabled, managementHost, managementPort);
     }
 

@@ -42,8 +42,8 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
         if (http.managementEnabled() && http.managementPort() != 0 && http.managementPort() == port) {
             throw new IllegalArgumentException("management-port must differ from port (" + port + ")");
         }
-        if (http.maxBufferedBodyBytes() < maxBodyBytes) {
-            throw new IllegalArgumentException("max-buffered-body-bytes must be at least max-body-bytes (" + maxBodyBytes + ")");
+        if (http.maxBufferedRequestBytes() < maxBodyBytes) {
+            throw new IllegalArgumentException("max-buffered-request-bytes must be at least max-body-bytes (" + maxBodyBytes + ")");
         }
     }
 

@@ -25,6 +25,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * connection is closed quietly. Whoever moves a connection out of {@code BODY} first (the request thread when the
  * body is complete, the watchdog when the deadline passed) owns the answer, so that exactly one is written.
  *
+ * <p>Memory: reads of a request head are free while less than {@link HttpConfig#SMALL_REQUEST_BYTES} of it arrived;
+ * each further read (at most {@link #CHUNK} bytes) first takes room from the listener's shared {@link #buffered}
+ * budget, also used for large bodies (see {@link RequestBody}), and waits for it (within the header timeout) when there
+ * is none, leaving the bytes in the kernel. A connection thus holds at most its read buffer and 16 KiB of request on the
+ * heap of its own, however much head or body a client sends and then stalls.
+ *
  * <p>Nothing here is logged per event above DEBUG: {@link Events} sums up what happened in one INFO line per minute
  * at most, however many connections misbehave.
  */
@@ -32,6 +38,9 @@ final class ConnectionGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final ThreadLocal<Watch> CURRENT = new ThreadLocal<>();
     static final long TICK_MILLIS = 200;
+    /** The most one read from a socket returns (the web library's read buffer). */
+    static final int CHUNK = 8 * 1024;
+    private static final long WAIT_GRACE_NANOS = 1_000_000_000L;
     /** After the watchdog answered 408, the socket is closed by force at the latest this much later. */
     private static final long CLOSE_GRACE_NANOS = 2_000_000_000L;
 
@@ -63,6 +72,8 @@ final class ConnectionGuard implements AutoCloseable {
     private final long idleNanos;
     private final String bodyTimeoutText;
     private final Set<Watch> open = ConcurrentHashMap.newKeySet();
+    /** Room for request bytes beyond the free first part of each head and body (max-buffered-request-bytes). */
+    final java.util.concurrent.Semaphore buffered;
     final Events events;
     private final Thread watchdog;
     private volatile boolean running = true;
@@ -72,6 +83,7 @@ final class ConnectionGuard implements AutoCloseable {
         this.bodyNanos = config.bodyTimeout().toNanos();
         this.idleNanos = config.idleTimeout().toNanos();
         this.bodyTimeoutText = seconds(config.bodyTimeout());
+        this.buffered = new java.util.concurrent.Semaphore(config.maxBufferedRequestBytes());
         this.events = new Events(name);
         this.watchdog = Thread.ofPlatform().daemon().name("gatehouse-http-watchdog-" + name).start(this::watch);
     }
@@ -107,20 +119,55 @@ final class ConnectionGuard implements AutoCloseable {
     final class Watch {
         private final Conn conn;
         private final AtomicReference<State> state;
+        // only the connection's own thread touches these two
+        private int headBytes;     // read of the current request head
+        private int headReserved;  // room taken from the budget for it
 
         private Watch(Conn conn) {
             this.conn = conn;
             this.state = new AtomicReference<>(new State(Phase.HEAD, System.nanoTime() + headerNanos));
         }
 
-        /** Bytes came from the socket: when idle, a new request begins and its head has the header timeout. */
-        void dataArrived() {
+        /**
+         * Before reading from the socket: past the free part of a request head, take room for one more chunk, waiting
+         * within the header timeout. @return false when there is no room in time (the connection is to be closed)
+         */
+        boolean beforeRead() {
             State s = state.get();
-            if (s.phase == Phase.IDLE) state.compareAndSet(s, new State(Phase.HEAD, System.nanoTime() + headerNanos));
+            if (s.phase != Phase.HEAD || headBytes < HttpConfig.SMALL_REQUEST_BYTES) return true;
+            if (!buffered.tryAcquire(CHUNK)) {
+                events.record(Events.Kind.BUFFER_WAIT);
+                try {
+                    long left = s.deadline + WAIT_GRACE_NANOS - System.nanoTime();
+                    if (left <= 0 || !buffered.tryAcquire(CHUNK, left, java.util.concurrent.TimeUnit.NANOSECONDS)) return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            headReserved += CHUNK;
+            return true;
+        }
+
+        /** Bytes came from the socket: when idle, a new request begins and its head has the header timeout. */
+        void dataArrived(int n) {
+            State s = state.get();
+            if (s.phase == Phase.IDLE && state.compareAndSet(s, new State(Phase.HEAD, System.nanoTime() + headerNanos))) {
+                s = state.get();
+                headBytes = 0;
+            }
+            if (s.phase == Phase.HEAD) headBytes += n;
+        }
+
+        private void releaseHead() {
+            if (headReserved > 0) buffered.release(headReserved);
+            headReserved = 0;
+            headBytes = 0;
         }
 
         /** The request's head is complete. @return false when the connection was already timed out and closed */
         boolean headReceived(boolean withBody) {
+            releaseHead();
             State next = withBody ? new State(Phase.BODY, System.nanoTime() + bodyNanos) : BUSY;
             while (true) {
                 State s = state.get();
@@ -152,6 +199,7 @@ final class ConnectionGuard implements AutoCloseable {
 
         /** The connection ended (its thread is done with it). */
         void ended() {
+            releaseHead();
             state.set(CLOSED);
             open.remove(this);
             CURRENT.remove();

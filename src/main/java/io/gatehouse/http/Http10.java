@@ -14,8 +14,11 @@ import java.util.Locale;
  * own highest version).
  */
 final class Http10 {
-    /** How much of a connection's first bytes is looked at; beyond it the bytes pass unchanged. */
-    static final int MAX_HEAD = 64 * 1024;
+    /**
+     * How much of a connection's first bytes is looked at (the part of a head that needs no buffer room, see
+     * {@link ConnectionGuard}); beyond it the bytes pass unchanged.
+     */
+    static final int MAX_HEAD = io.gatehouse.config.HttpConfig.SMALL_REQUEST_BYTES;
     private static final byte[] VERSION = " HTTP/1.0".getBytes(StandardCharsets.US_ASCII);
 
     enum Verdict { NEED_MORE, PASS, REWRITE }

@@ -114,7 +114,6 @@ final class HttpConnections implements ServerConnectionSelector {
         public byte[] get() {
             byte[] b = read();
             if (b == null) return null;
-            watch.dataArrived();
             if (first) {
                 first = false;
                 b = firstRequest(b);
@@ -124,15 +123,25 @@ final class HttpConnections implements ServerConnectionSelector {
 
         private byte[] read() {
             DataReader library = ctx.dataReader();  // empty as the only selector; else what it read to identify us
-            if (library.available() > 0) return library.readBytes(library.available());
-            try {
-                return socket.get();
-            } catch (UncheckedIOException e) {
-                throw new ServerConnectionException("Failed to get data from socket", e);
+            byte[] b;
+            if (library.available() > 0) {
+                b = library.readBytes(library.available());
+            } else {
+                if (!watch.beforeRead()) throw new ServerConnectionException("no buffer room for a large request head", null);
+                try {
+                    b = socket.get();
+                } catch (UncheckedIOException e) {
+                    throw new ServerConnectionException("Failed to get data from socket", e);
+                }
             }
+            if (b != null) watch.dataArrived(b.length);
+            return b;
         }
 
-        /** Reads on until the first request's line (for HTTP/1.0, its whole head) is there; see {@link Http10}. */
+        /**
+         * Reads on until the first request's line (for HTTP/1.0, its whole head) is there, within the free part of a
+         * head; see {@link Http10}.
+         */
         private byte[] firstRequest(byte[] b) {
             byte[] buf = b;
             int len = b.length;
@@ -167,7 +176,11 @@ final class HttpConnections implements ServerConnectionSelector {
 
         @Override
         public void close() {
-            socket.close();
+            try {
+                socket.close();
+            } catch (RuntimeException e) {
+                // closed already
+            }
         }
 
         @Override
@@ -178,7 +191,7 @@ final class HttpConnections implements ServerConnectionSelector {
                 } catch (RuntimeException e) {
                     // the client is gone: nothing to tell it
                 } finally {
-                    socket.close();
+                    close();
                 }
             });
         }

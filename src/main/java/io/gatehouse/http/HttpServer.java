@@ -49,7 +49,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** What one listener enforces. */
-    private record Limits(int maxBody, Semaphore bodyBudget, Semaphore processing, ConnectionGuard guard) {
+    private record Limits(int maxBody, Semaphore processing, ConnectionGuard guard) {
     }
 
     /**
@@ -61,8 +61,7 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(String name, String host, int port, Router router, int maxBodyBytes, HttpConfig config) {
         if (port != 0) probe(name, host, port);  // a clear error instead of the web library's logged trace
         ConnectionGuard guard = new ConnectionGuard(name, config);
-        Limits limits = new Limits(maxBodyBytes, new Semaphore(config.maxBufferedBodyBytes()),
-                new Semaphore(config.maxConcurrentRequests()), guard);
+        Limits limits = new Limits(maxBodyBytes, new Semaphore(config.maxConcurrentRequests()), guard);
         // Authorization requests carry long query strings (a 2 KB state, PKCE, nonce): allow 32 KB.
         Http1Config http1 = Http1Config.builder().maxPrologueLength(32 * 1024).build();
         WebServer server;
@@ -77,6 +76,7 @@ public final class HttpServer implements AutoCloseable {
                     .idleConnectionTimeout(config.idleTimeout().plus(config.headerTimeout()))
                     // Ours is the only connection selector (no discovered HTTP/1 one): then the library hands each
                     // connection over at once, before reading from it (see HttpConnections).
+                    .useNio(false)
                     .protocolsDiscoverServices(false)
                     .addConnectionSelector(new HttpConnections(http1, guard))
                     .routing(r -> r.any((req, res) -> handle(router, limits, req, res)))
@@ -141,11 +141,12 @@ public final class HttpServer implements AutoCloseable {
         if (watch != null && !watch.headReceived(hasBody)) throw new CloseConnectionException("timed out");
         RequestBody.Body body = RequestBody.Body.NONE;
         if (hasBody) {
-            long deadline = watch != null ? watch.bodyDeadline()
-                    : System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // Waiting for buffer room ends a second after the body deadline: the watchdog answers 408 at the deadline.
+            long deadline = (watch != null ? watch.bodyDeadline() : System.nanoTime() + TimeUnit.SECONDS.toNanos(30))
+                    + TimeUnit.SECONDS.toNanos(1);
             try {
                 body = RequestBody.read(req.content().inputStream(), req.headers().contentLength().orElse(-1),
-                        limits.maxBody, limits.bodyBudget, deadline,
+                        limits.maxBody, limits.guard.buffered, deadline,
                         () -> limits.guard.events.record(ConnectionGuard.Events.Kind.BUFFER_WAIT));
             } catch (RequestBody.Failed f) {
                 bodyFailed(limits.guard, watch, f, req, res);

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a request body into memory, within bounds: at most {@code maxBody} bytes per request, and for bodies over
- * {@link HttpConfig#SMALL_BODY_BYTES} only with room in a shared byte budget (the listener's
- * {@code max-buffered-body-bytes}). A large body waits for room without reading from the socket, so its bytes stay
+ * {@link HttpConfig#SMALL_REQUEST_BYTES} only with room in a shared byte budget (the listener's
+ * {@code max-buffered-request-bytes}). A large body waits for room without reading from the socket, so its bytes stay
  * in the kernel's buffers (and the sender is slowed by TCP flow control) instead of on the heap. Small bodies, which
  * is what token, sign-in and JSON dialect requests are, never wait: stalled large uploads cannot hold them up.
  * Release the room with {@link Body#release()} once the request is answered.
@@ -49,24 +49,23 @@ final class RequestBody {
             throws Failed {
         if (declared > maxBody) return new Body(new byte[0], true, null, 0);
         int reserved = 0;
-        long received = 0;
+        Counting counted = new Counting(in);
+        in = counted;
         try {
-            int small = HttpConfig.SMALL_BODY_BYTES;
+            int small = HttpConfig.SMALL_REQUEST_BYTES;
             if (declared > small) {
                 reserve(budget, (int) declared, deadlineNanos, waited);
                 reserved = (int) declared;
             }
             byte[] first = in.readNBytes(declared >= 0 ? (int) declared : small + 1);
-            received = first.length;
             if (declared >= 0) {
-                if (first.length < declared) throw new Failed(false, received, null);
+                if (first.length < declared) throw new Failed(false, counted.count, null);
                 return new Body(first, false, budget, reserved);
             }
             if (first.length <= small) return new Body(first, false, budget, 0);
             reserve(budget, maxBody, deadlineNanos, waited);  // chunked and large: room for the whole limit
             reserved = maxBody;
             byte[] rest = in.readNBytes(maxBody + 1 - first.length);
-            received += rest.length;
             if (first.length + rest.length > maxBody) {
                 budget.release(reserved);
                 return new Body(new byte[0], true, null, 0);
@@ -80,7 +79,30 @@ final class RequestBody {
             throw f;
         } catch (IOException | RuntimeException e) {
             if (reserved > 0) budget.release(reserved);
-            throw new Failed(false, received, e);
+            throw new Failed(false, counted.count, e);
+        }
+    }
+
+    /** Counts the bytes read, for the DEBUG line of a body that was cut off. */
+    private static final class Counting extends java.io.FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) count++;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) count += n;
+            return n;
         }
     }
 
