@@ -159,6 +159,13 @@ final class ConnectionGuard implements AutoCloseable {
             if (s.phase == Phase.HEAD) headBytes += n;
         }
 
+        /** Part of a request head arrived, not all of it. */
+        boolean midHead() {
+            boolean mid = state.get().phase == Phase.HEAD && headBytes > 0;
+            if (mid) events.record(Events.Kind.ABORTED_HEAD);
+            return mid;
+        }
+
         private void releaseHead() {
             if (headReserved > 0) buffered.release(headReserved);
             headReserved = 0;
@@ -279,6 +286,7 @@ final class ConnectionGuard implements AutoCloseable {
         enum Kind {
             HEADER_TIMEOUT("request heads not complete within the header timeout (closed)"),
             BODY_TIMEOUT("request bodies not complete within the body timeout (408)"),
+            ABORTED_HEAD("request heads cut off by the client"),
             ABORTED_BODY("request bodies cut off by the client"),
             BUFFER_WAIT("large request bodies that waited for buffer room"),
             BUSY("requests refused while busy (503)"),

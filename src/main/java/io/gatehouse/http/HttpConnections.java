@@ -6,6 +6,7 @@ import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
@@ -133,6 +134,8 @@ final class HttpConnections implements ServerConnectionSelector {
                 } catch (UncheckedIOException e) {
                     throw new ServerConnectionException("Failed to get data from socket", e);
                 }
+                // The library would answer 500 and log a WARN with a stack trace for each such connection.
+                if (b == null && watch.midHead()) throw new CloseConnectionException("connection closed within a request head");
             }
             if (b != null) watch.dataArrived(b.length);
             return b;
