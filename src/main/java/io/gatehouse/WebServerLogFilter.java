@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
-import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class WebServerLogFilter extends TurboFilter {
     static final int PER_MINUTE = 5;
     private static final long MINUTE_NANOS = 60_000_000_000L;
-    private static final org.slf4j.Logger OUT = LoggerFactory.getLogger("io.gatehouse.http.WebServer");
+    static final String OUT = "io.gatehouse.http.WebServer";
     private final AtomicLong windowStart = new AtomicLong(System.nanoTime());
     private final AtomicLong inWindow = new AtomicLong();
     private final AtomicLong suppressed = new AtomicLong();
@@ -44,8 +43,9 @@ final class WebServerLogFilter extends TurboFilter {
                 + (t == null ? "" : " (" + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())
                 + (t.getCause() == null ? "" : "; cause " + t.getCause().getClass().getSimpleName()) + ")")
                 + (more > 0 ? " (" + more + " more such lines suppressed before this one)" : "");
-        if (level == Level.ERROR) OUT.error(text);
-        else OUT.warn(text);
+        Logger out = logger.getLoggerContext().getLogger(OUT);
+        if (level == Level.ERROR) out.error(text);
+        else out.warn(text);
         return FilterReply.DENY;
     }
 }
