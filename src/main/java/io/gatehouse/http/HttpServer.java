@@ -70,7 +70,7 @@ public final class HttpServer implements AutoCloseable {
                     .host(host)
                     .port(port)
                     .shutdownHook(false)
-                    .maxPayloadSize(64L * 1024 * 1024)
+                    .maxPayloadSize(-1)  // bodies over max-body-bytes get 413 from us, in the endpoint's error shape
                     .maxTcpConnections(config.maxConnections())
                     // The guard closes idle connections; the library's own check is only a backstop.
                     .idleConnectionTimeout(config.idleTimeout().plus(config.headerTimeout()))
@@ -154,12 +154,13 @@ public final class HttpServer implements AutoCloseable {
         }
         try {
             if (watch != null && !watch.bodyDone()) throw new CloseConnectionException("timed out");
-            boolean close = body.tooLarge() || req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
+            boolean close = !body.consumed() || req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
             WebResponse out = dispatch(router, limits, toWebRequest(req, body), req);
             send(res, out, close);
             if (watch != null) watch.responded();
             // RFC 9112 section 9.6: the server closes after answering a request with "Connection: close" (the web
-            // library would wait for the client to close); after 413 the rest of the body is not read at all.
+            // library would wait for the client to close); after a 413 for a body too large even to read and throw
+            // away, so that the rest of it is not taken for the next request.
             if (close) throw new CloseConnectionException("connection close");
         } finally {
             body.release();

@@ -73,12 +73,27 @@ class HttpLimitsTest {
     }
 
     @Test
-    void declaredBodyOverLimitThen413AndClosedWithoutReadingIt() throws IOException {
+    void declaredBodyFarOverLimitThen413AndClosedWithoutReadingIt() throws IOException {
         Answer a = exchange(port(server.base), "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                + "application/x-www-form-urlencoded\r\nContent-Length: 10000000\r\n\r\ngrant_type=", Duration.ofSeconds(30));
+                + "application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\n\r\ngrant_type=", Duration.ofSeconds(30));
         assertTrue(a.text.startsWith("HTTP/1.1 413 "), a.text);
         assertTrue(a.text.contains("\"error\":\"invalid_request\""), a.text);
         assertTrue(a.closed);
+    }
+
+    @Test
+    void bodyOverLimitWhenSentInFullThen413AndTheConnectionCarriesTheNextRequest() throws IOException {
+        try (Socket s = connect(port(server.base))) {
+            byte[] body = new byte[1024 * 1024];
+            java.util.Arrays.fill(body, (byte) 'a');
+            s.getOutputStream().write(("POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded"
+                    + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().write(body);
+            s.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            Answer a = readUntilClosed(s, Duration.ofSeconds(30));
+            assertTrue(a.text.startsWith("HTTP/1.1 413 "), a.text);
+            assertTrue(a.text.contains("HTTP/1.1 404 "), "the next request on the same connection is answered: " + a.text);
+        }
     }
 
     @Test
