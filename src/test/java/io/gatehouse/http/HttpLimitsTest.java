@@ -150,6 +150,43 @@ class HttpLimitsTest {
         }
     }
 
+    @Test
+    void requestsBeyondMaxConcurrentWhenSlotsStayBusyThen503RetryAfter() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        Router router = new Router();
+        router.get("/slow", req -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return WebResponse.text(200, "slow");
+        });
+        router.get("/fast", req -> WebResponse.text(200, "fast"));
+        router.ready();
+        HttpConfig one = HttpConfig.forTest().withLimits(100, 1, HttpConfig.DEFAULT_MAX_BUFFERED_REQUEST_BYTES);
+        try (HttpServer http = HttpServer.start("public", "127.0.0.1", 0, router, 65536, one)) {
+            var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return exchange(http.port(), "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", SLACK);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS), "/slow holds the one slot");
+            Answer busy = exchange(http.port(), "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", SLACK);
+            assertTrue(busy.text.startsWith("HTTP/1.1 503 "), "after waiting " + HttpConfig.QUEUE_WAIT.toSeconds()
+                    + " s for the busy slot: " + busy.text);
+            assertTrue(busy.text.contains("Retry-After: 1") && busy.text.contains("\"error\":\"temporarily_unavailable\""), busy.text);
+            release.countDown();
+            assertTrue(slow.get(30, java.util.concurrent.TimeUnit.SECONDS).text.endsWith("slow"));
+            Answer fast = exchange(http.port(), "GET /fast HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", SLACK);
+            assertTrue(fast.text.startsWith("HTTP/1.1 200 ") && fast.text.endsWith("fast"), fast.text);
+        }
+    }
+
     // ---- raw HTTP ----
 
     record Answer(String text, boolean closed) {
