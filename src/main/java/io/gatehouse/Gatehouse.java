@@ -216,6 +216,8 @@ public final class Gatehouse implements AutoCloseable {
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
         router.get("/jwks", new JwksEndpoint(keys, config.keys().jwksMaxAge()));
+        metrics.listener(server);
+        if (listeners.management() != null) metrics.listener(listeners.management());
         listeners.metrics().set(metrics);  // GET /metrics on the management listener
         listeners.health().ready(readiness(db, keys));
 

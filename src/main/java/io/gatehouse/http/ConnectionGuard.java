@@ -289,8 +289,7 @@ final class ConnectionGuard implements AutoCloseable {
             ABORTED_HEAD("request heads cut off by the client"),
             ABORTED_BODY("request bodies cut off by the client"),
             BUFFER_WAIT("large request bodies that waited for buffer room"),
-            BUSY("requests refused while busy (503)"),
-            CONNECTION_ERROR("connection-level errors");
+            BUSY("requests refused while busy (503)");
 
             final String text;
 

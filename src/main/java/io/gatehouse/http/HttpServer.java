@@ -121,11 +121,13 @@ public final class HttpServer implements AutoCloseable {
         return guard.openConnections();
     }
 
-    /** How many request heads and bodies timed out, and bodies were cut off, since the start (tests, diagnostics). */
-    public long[] timeouts() {
-        var e = guard.events;
-        return new long[]{e.total(ConnectionGuard.Events.Kind.HEADER_TIMEOUT), e.total(ConnectionGuard.Events.Kind.BODY_TIMEOUT),
-                e.total(ConnectionGuard.Events.Kind.ABORTED_BODY)};
+    /** The listener's name ("public", "management") and its connection events, for {@link Metrics#listener}. */
+    String name() {
+        return name;
+    }
+
+    ConnectionGuard.Events events() {
+        return guard.events;
     }
 
     @Override

@@ -121,6 +121,17 @@ class MetricsTest {
     }
 
     @Test
+    void metricsThenConnectionsAndConnectionEventsPerListener() {
+        String m = scrape();
+        assertTrue(sample(m, "gatehouse_http_connections{listener=\"public\"}") >= 0, m);
+        assertTrue(sample(m, "gatehouse_http_connections{listener=\"management\"}") >= 1, "this scrape's own connection");
+        for (String event : List.of("header_timeout", "body_timeout", "aborted_head", "aborted_body", "buffer_wait", "busy")) {
+            assertTrue(sample(m, "gatehouse_http_connection_events_total{event=\"" + event + "\",listener=\"public\"}") >= 0,
+                    event + "\n" + m);
+        }
+    }
+
+    @Test
     void metricsWhenAskedOnThePublicPortThen404() {
         assertEquals(404, server.get("/metrics").statusCode());
         assertEquals(200, server.management("/metrics").statusCode());
