@@ -71,7 +71,8 @@ now_ms() { date +%s%3N; }
 
 # Launch to first token: server process start to the first 200 from the token endpoint.
 t0=$(now_ms)
-"$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" > "$DATA/server.log" 2>&1 &
+# management listener (health, metrics) on a free port: the default 9001 may be taken by a server of ones own
+GATEHOUSE_MANAGEMENT_PORT=0 "$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" > "$DATA/server.log" 2>&1 &
 SERVER_PID=$!
 AUTH="Authorization: Basic $(basic bench-rs256 bench-secret)"
 until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" -d grant_type=client_credentials "$BASE/oauth2/token")" = 200 ]; do

@@ -34,7 +34,7 @@ serve() {  # SIDE: a fresh data dir with the bench clients, the server of that s
   "$g" client add bench-rs256 --secret bench-secret --data "$DATA" >/dev/null
   "$g" client add bench-es256 --secret bench-secret --signing-alg ES256 --data "$DATA" >/dev/null
   "$g" client add bench-opaque --secret bench-secret --token-format opaque --data "$DATA" >/dev/null
-  "$g" serve --port "$PORT" --data "$DATA" > "$DATA/server.log" 2>&1 &
+  GATEHOUSE_MANAGEMENT_PORT=0 "$g" serve --port "$PORT" --data "$DATA" > "$DATA/server.log" 2>&1 &
   GH=$!
   until curl -s -o /dev/null -u bench-rs256:bench-secret -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth2/token"; do
     kill -0 "$GH" 2>/dev/null || { cat "$DATA/server.log" >&2; exit 1; }

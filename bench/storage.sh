@@ -48,7 +48,7 @@ first_token_ms() {  # after starting a server at $1 (ms): waits for the first 20
 }
 start_gatehouse() {  # DURABILITY: starts the server (GH = its pid), FIRST_MS = process start to first token
   local t0; t0=$(now_ms)
-  GATEHOUSE_DURABILITY=$1 "$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" >> "$DATA/server.log" 2>&1 &
+  GATEHOUSE_MANAGEMENT_PORT=0 GATEHOUSE_DURABILITY=$1 "$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" >> "$DATA/server.log" 2>&1 &
   GH=$!
   first_token_ms "$t0"
 }

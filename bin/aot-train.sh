@@ -10,8 +10,8 @@ aot_train() {
   "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -jar "$jar" client add aot-train --secret aot-train-secret \
       --data "$tmp/data" >/dev/null 2>&1 || { rm -rf "$tmp"; return 0; }
   "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$out" -Xlog:aot=off -Xlog:cds=off -jar "$jar" serve --port 0 \
-      --data "$tmp/data" > "$tmp/log" 2>&1 &
-  local pid=$! url="" i
+      --management-port 0 --data "$tmp/data" > "$tmp/log" 2>&1 &
+  local pid=$! url="" mgmt="" i
   for i in $(seq 1 300); do
     url=$(sed -n 's/.*Gatehouse ready at \(http:[^ ]*\).*/\1/p' "$tmp/log" | head -n1)
     [ -n "$url" ] && break
@@ -19,11 +19,16 @@ aot_train() {
     sleep 0.1
   done
   if [ -n "$url" ]; then
+    mgmt=$(sed -n 's/.*management listener at \(http:[^ ]*\).*/\1/p' "$tmp/log" | head -n1)
     for i in $(seq 1 40); do
       curl -s -o /dev/null -u aot-train:aot-train-secret -d grant_type=client_credentials "$url/oauth2/token"
       curl -s -o /dev/null -u aot-train:wrong -d grant_type=client_credentials "$url/oauth2/token"
       curl -s -o /dev/null "$url/.well-known/openid-configuration"
       curl -s -o /dev/null "$url/jwks"
+      if [ -n "$mgmt" ] && [ $((i % 8)) = 0 ]; then
+        curl -s -o /dev/null "$mgmt/health/ready"
+        curl -s -o /dev/null "$mgmt/metrics"
+      fi
     done
   fi
   kill "$pid" 2>/dev/null || true

@@ -3,6 +3,7 @@ package io.gatehouse;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.admin.UserAdmin;
 import io.gatehouse.admin.DemoSetup;
+import io.gatehouse.config.HttpConfig;
 import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.Mount;
 import io.gatehouse.config.ServerConfig;
@@ -24,6 +25,7 @@ import io.gatehouse.http.Metrics;
 import io.gatehouse.http.Router;
 import io.gatehouse.http.dialect.Dialects;
 import io.gatehouse.http.endpoint.DiscoveryEndpoint;
+import io.gatehouse.http.endpoint.HealthEndpoint;
 import io.gatehouse.http.endpoint.JwksEndpoint;
 import io.gatehouse.http.endpoint.MetricsEndpoint;
 import io.gatehouse.http.endpoint.ProductEndpoint;
@@ -56,22 +58,58 @@ public final class Gatehouse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
 
     private final Database db;
-    private final HttpServer server;
+    private final Listeners listeners;
     private final String issuer;
     private final PurgeScheduler purge;  // null when disabled
     private final KeyScheduler keyScheduler;
     private final Metrics metrics;
     private final AuditLogger audit;
 
-    private Gatehouse(Database db, HttpServer server, String issuer, PurgeScheduler purge, KeyScheduler keyScheduler,
+    private Gatehouse(Database db, Listeners listeners, String issuer, PurgeScheduler purge, KeyScheduler keyScheduler,
                       Metrics metrics, AuditLogger audit) {
         this.metrics = metrics;
         this.audit = audit;
         this.db = db;
-        this.server = server;
+        this.listeners = listeners;
         this.issuer = issuer;
         this.purge = purge;
         this.keyScheduler = keyScheduler;
+    }
+
+    /**
+     * The public listener (protocol endpoints) and the management listener (health, metrics; null when turned off),
+     * with what the management routes learn only once start-up is done.
+     */
+    private record Listeners(HttpServer server, HttpServer management, HealthEndpoint health,
+                             java.util.concurrent.atomic.AtomicReference<Metrics> metrics) implements AutoCloseable {
+        static Listeners start(ServerConfig config, Router router) {
+            HealthEndpoint health = new HealthEndpoint();
+            var metrics = new java.util.concurrent.atomic.AtomicReference<Metrics>();
+            HttpServer server = HttpServer.start("public", config.host(), config.port(), router, config.maxBodyBytes(),
+                    config.http());
+            HttpConfig http = config.http();
+            if (!http.managementEnabled()) return new Listeners(server, null, health, metrics);
+            Router management = new Router();
+            management.get(HealthEndpoint.LIVE, health::live);
+            management.get(HealthEndpoint.READY, health::ready);
+            if (config.metrics()) management.get(MetricsEndpoint.PATH, MetricsEndpoint.late(metrics::get));
+            management.ready();
+            try {
+                // A few connections (probes, a scraper) and no request bodies to speak of.
+                return new Listeners(server, HttpServer.start("management", http.managementHost(), http.managementPort(),
+                        management, 8 * 1024, http.withLimits(64, 16, 64 * 1024)), health, metrics);
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            health.stopping();
+            server.close();
+            if (management != null) management.close();
+        }
     }
 
     /**
@@ -81,8 +119,7 @@ public final class Gatehouse implements AutoCloseable {
      */
     public static Gatehouse start(ServerConfig config, Clock clock) {
         Router router = new Router().clientAddresses(config.abuse().clientAddresses());
-        CompletableFuture<HttpServer> binding = CompletableFuture.supplyAsync(
-                () -> HttpServer.start(config.host(), config.port(), router, config.maxBodyBytes()),
+        CompletableFuture<Listeners> binding = CompletableFuture.supplyAsync(() -> Listeners.start(config, router),
                 command -> Thread.ofPlatform().name("gatehouse-bind").start(command));
         // Loading Micrometer/Prometheus classes takes a few hundred ms: do it while the database opens.
         CompletableFuture<Metrics> metrics = config.metrics()
@@ -101,7 +138,7 @@ public final class Gatehouse implements AutoCloseable {
             Thread.ofPlatform().daemon().name("warm-up").start(keys::warmUp);
             LOG.debug("database and keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
             JdbcTokenStore tokens = new JdbcTokenStore(db);
-            HttpServer server = join(binding);
+            Listeners server = join(binding);
             try {
                 long tm = System.nanoTime();
                 Metrics m = join(metrics);
@@ -113,7 +150,7 @@ public final class Gatehouse implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            binding.thenAccept(HttpServer::close);  // if it bound after all
+            binding.thenAccept(Listeners::close);  // if it bound after all
             if (db != null) db.close();
             throw e;
         }
@@ -150,7 +187,8 @@ public final class Gatehouse implements AutoCloseable {
 
     private static Gatehouse routes(ServerConfig config, Database db, Clock clock, JdbcKeyStore keyStore, SigningKeys keys,
                                     JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
-                                    Router router, HttpServer server, Metrics metrics) {
+                                    Router router, Listeners listeners, Metrics metrics) {
+        HttpServer server = listeners.server();
         String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
         var audit = AuditLogger.toLog(clock);
         var rotation = new KeyRotation(keyStore, keys, config.keys().policy(), () -> KeyRotation.longestTokenLifetime(clients), audit,
@@ -194,7 +232,10 @@ public final class Gatehouse implements AutoCloseable {
         router.get("/.well-known/openid-configuration", discovery);
         router.get("/.well-known/oauth-authorization-server", discovery);
         router.get("/jwks", new JwksEndpoint(keys, config.keys().jwksMaxAge()));
-        if (metrics.enabled()) router.get(MetricsEndpoint.PATH, new MetricsEndpoint(metrics));
+        metrics.listener(server);
+        if (listeners.management() != null) metrics.listener(listeners.management());
+        listeners.metrics().set(metrics);  // GET /metrics on the management listener
+        listeners.health().ready(readiness(db, keys));
 
         router.ready();
         LOG.info("attempt limits: {} failures per account and address, {} per address, {} per account, in {} s windows; "
@@ -212,9 +253,37 @@ public final class Gatehouse implements AutoCloseable {
         }
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
         var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), attemptCounters, clock);
-        return new Gatehouse(db, server, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
+        return new Gatehouse(db, listeners, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
                 KeyScheduler.start(rotation, keys, "schedule on " + node),
                 metrics, audit);
+    }
+
+    /**
+     * What {@code GET /health/ready} checks: the database answers a trivial query (within the endpoint's 1 s), and
+     * this node has an active signing key loaded for every algorithm. The reasons are fixed texts: no database message
+     * (it could name a host or a user) reaches the answer.
+     */
+    static Map<String, HealthEndpoint.Check> readiness(Database db, SigningKeys keys) {
+        Map<String, HealthEndpoint.Check> checks = new LinkedHashMap<>();
+        checks.put("database", () -> {
+            try (java.sql.Connection c = db.reads().getConnection(); java.sql.Statement st = c.createStatement()) {
+                st.setQueryTimeout(1);
+                try (java.sql.ResultSet rs = st.executeQuery("select count(*) from \"flyway_schema_history\"")) {
+                    return rs.next() ? java.util.Optional.empty() : java.util.Optional.of("no answer");
+                }
+            } catch (java.sql.SQLException e) {
+                return java.util.Optional.of("unavailable");
+            }
+        });
+        checks.put("signing_keys", () -> {
+            java.util.Set<SigningAlg> active = java.util.EnumSet.noneOf(SigningAlg.class);
+            for (SigningKeys.Key k : keys.all()) {
+                if (k.state() == io.gatehouse.core.port.KeyStore.State.ACTIVE) active.add(k.alg());
+            }
+            List<SigningAlg> missing = java.util.Arrays.stream(SigningAlg.values()).filter(a -> !active.contains(a)).toList();
+            return missing.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("no active key for " + missing);
+        });
+        return checks;
     }
 
     private static Metrics prometheus() {
@@ -262,7 +331,17 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     public int port() {
-        return server.port();
+        return listeners.server().port();
+    }
+
+    /** The management listener's port, or -1 when it is turned off. */
+    public int managementPort() {
+        return listeners.management() == null ? -1 : listeners.management().port();
+    }
+
+    /** The public listener (tests look at its connections). */
+    public HttpServer publicListener() {
+        return listeners.server();
     }
 
     public String issuer() {
@@ -278,8 +357,8 @@ public final class Gatehouse implements AutoCloseable {
     public void close() {
         if (purge != null) purge.close();
         keyScheduler.close();
-        server.close();
-        audit.close();  // the failures counted so far (after the server: no new ones)
+        listeners.close();
+        audit.close();  // the failures counted so far (after the listeners: no new ones)
         metrics.close();
         db.close();
     }

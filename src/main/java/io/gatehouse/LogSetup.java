@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Logging set up in code (registered through META-INF/services): lines on standard error, CR/LF in messages
- * flattened so that input can never split a log line, chatty libraries at WARN, the root level from
+ * flattened so that input can never split a log line, chatty libraries at WARN (the web server's per-connection
+ * warnings at most a few a minute, see {@link WebServerLogFilter}), the root level from
  * GATEHOUSE_LOG_LEVEL (default INFO). Doing this in code instead of logback.xml saves about half a second of
  * start-up (the XML configurator is slow on a cold JVM). A file given with -Dlogback.configurationFile wins.
  */
@@ -48,6 +49,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
                 Level.INFO));
         root.addAppender(out);
         QUIET.forEach((name, level) -> ctx.getLogger(name).setLevel(level));
+        WebServerLogFilter webServer = new WebServerLogFilter();  // a few lines a minute, no traces (see there)
+        webServer.setContext(ctx);
+        webServer.start();
+        ctx.addTurboFilter(webServer);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 }

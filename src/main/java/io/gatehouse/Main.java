@@ -65,6 +65,12 @@ public final class Main implements Runnable {
         String host;
         @Option(names = "--port", description = "Port (default 9000; 0 picks a free one; env GATEHOUSE_PORT).")
         Integer port;
+        @Option(names = "--management-port", description = "Port of the management listener: /health/live, /health/ready, "
+                + "/metrics (default 9001; 0 picks a free one; env GATEHOUSE_MANAGEMENT_PORT).")
+        Integer managementPort;
+        @Option(names = "--management-host", description = "Address of the management listener (default 127.0.0.1; "
+                + "env GATEHOUSE_MANAGEMENT_HOST).")
+        String managementHost;
         @Option(names = "--data", description = "Data directory for the embedded database (default ./data; env GATEHOUSE_DATA).")
         Path data;
         @Option(names = "--db-url", description = "PostgreSQL JDBC URL instead of the embedded database (jdbc:postgresql://...; env GATEHOUSE_DB_URL).")
@@ -89,6 +95,12 @@ public final class Main implements Runnable {
             try {
                 cfg = ConfigLoader.load(new ConfigLoader.Flags(host, port, data, dbUrl, issuer, config, demo,
                         allowInsecurePermissions, kekFile), System.getenv());
+                if (managementPort != null || managementHost != null) {
+                    var h = cfg.http();
+                    cfg = cfg.withHttp(h.withManagement(h.managementEnabled(),
+                            managementHost != null ? managementHost : h.managementHost(),
+                            managementPort != null ? managementPort : h.managementPort()));
+                }
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
@@ -113,6 +125,12 @@ public final class Main implements Runnable {
             }, "gatehouse-shutdown"));
             LOG.info("crypto provider: {}", Crypto.awaitInstall().orElseThrow());
             LOG.info("database: {}", gh.database());
+            if (gh.managementPort() >= 0) {
+                LOG.info("management listener at http://{}:{} (GET /health/live, /health/ready{})",
+                        Gatehouse.hostForUrl(cfg.http().managementHost()), gh.managementPort(), cfg.metrics() ? ", /metrics" : "");
+            } else {
+                LOG.info("management listener off (management-enabled: false): no /health or /metrics");
+            }
             LOG.info("Gatehouse ready at {} (issuer {}) in {} ms", "http://" + Gatehouse.hostForUrl(cfg.host()) + ":" + gh.port(),
                     gh.issuer(), (System.nanoTime() - STARTED) / 1_000_000);
             try {
@@ -125,8 +143,10 @@ public final class Main implements Runnable {
 
         static String describe(Throwable e, ServerConfig cfg) {
             for (Throwable t = e; t != null; t = t.getCause()) {
-                if (t instanceof BindException) {
-                    return "port " + cfg.port() + " on " + cfg.host() + " is already in use or not available";
+                if (t instanceof BindException be) {
+                    // the listener's own message names it (management or public), host and port
+                    return be.getMessage() != null && be.getMessage().contains(" is already in use") ? be.getMessage()
+                            : "port " + cfg.port() + " on " + cfg.host() + " is already in use or not available";
                 }
             }
             String m = e.getMessage();

@@ -33,6 +33,7 @@ class ServeCommandTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
+        pb.environment().put("GATEHOUSE_MANAGEMENT_PORT", "0");  // tests run in parallel: not the fixed 9001
         return pb.start();
     }
 
@@ -57,6 +58,12 @@ class ServeCommandTest {
             String url = awaitReady(p, log);
             assertTrue(log.toString().contains("crypto provider:"), log.toString());
             assertTrue(log.toString().contains("mounted dialect 'standard' at POST /oauth2/token"), log.toString());
+            Matcher mgmt = Pattern.compile("management listener at (http://127\\.0\\.0\\.1:\\d+) \\(GET /health/live, "
+                    + "/health/ready, /metrics\\)").matcher(log);
+            assertTrue(mgmt.find(), log.toString());
+            HttpResponse<String> live = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(mgmt.group(1) + "/health/live")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("{\"status\":\"UP\"}", live.body());
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(url + "/.well-known/openid-configuration")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -81,6 +88,36 @@ class ServeCommandTest {
             assertEquals(1, p.exitValue(), out);
             assertTrue(out.contains("port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), out);
             assertFalse(out.contains("\tat "), out);
+        }
+    }
+
+    @Test
+    void serveWhenManagementPortTakenThenClearMessageAndExitCode() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Process p = serve("--port", "0", "--management-port", Integer.toString(taken.getLocalPort()),
+                    "--data", dir.resolve("d3").toString());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(1, p.exitValue(), out);
+            assertTrue(out.contains("management port " + taken.getLocalPort() + " on 127.0.0.1 is already in use"), out);
+            assertTrue(out.contains("management-enabled: false"), "names the way out: " + out);
+            assertFalse(out.contains("\tat "), out);
+        }
+    }
+
+    @Test
+    void serveWhenManagementDisabledThenNoManagementListener() throws Exception {
+        Path cfg = Files.writeString(dir.resolve("no-mgmt.json"), "{\"management-enabled\": false}");
+        Process p = serve("--port", "0", "--data", dir.resolve("d4").toString(), "--config", cfg.toString());
+        try {
+            StringBuilder log = new StringBuilder();
+            String url = awaitReady(p, log);
+            assertTrue(log.toString().contains("management listener off"), log.toString());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url + "/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, r.statusCode(), "never on the public port");
+        } finally {
+            p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
     }
 

@@ -39,6 +39,10 @@ public final class ConfigLoader {
             "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics", "durability",
             "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days", "kek-file",
             "resource-api-audience", "resource-api-scope");
+    /** The keys of {@link HttpConfig}: timeouts, limits, management listener. */
+    static final Set<String> HTTP_KEYS = Set.of("header-timeout-seconds", "body-timeout-seconds", "idle-timeout-seconds",
+            "max-connections", "max-concurrent-requests", "max-buffered-request-bytes", "management-enabled",
+            "management-host", "management-port");
 
     private ConfigLoader() {
     }
@@ -83,7 +87,8 @@ public final class ConfigLoader {
                 pick(null, env.get("GATEHOUSE_RESOURCE_API_AUDIENCE"), text(file, "resource-api-audience"), null),
                 pick(null, env.get("GATEHOUSE_RESOURCE_API_SCOPE"), text(file, "resource-api-scope"), null));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
-                java.time.Duration.ofSeconds(purge), metrics, keys, resourceApiAccess, AbuseConfig.load(env, file));
+                java.time.Duration.ofSeconds(purge), metrics, keys, resourceApiAccess, AbuseConfig.load(env, file),
+                http(env, file));
     }
 
     /**
@@ -118,6 +123,24 @@ public final class ConfigLoader {
         return KekSource.none();
     }
 
+    /** {@link HttpConfig}: each key from GATEHOUSE_UPPER_SNAKE, then the file, then the default. */
+    private static HttpConfig http(Map<String, String> env, JsonNode file) {
+        java.util.function.BiFunction<String, Object, String> v = (key, dflt) -> pick(null,
+                env.get("GATEHOUSE_" + key.toUpperCase(java.util.Locale.ROOT).replace('-', '_')), text(file, key), String.valueOf(dflt));
+        java.util.function.BiFunction<String, java.time.Duration, java.time.Duration> seconds = (key, dflt) ->
+                java.time.Duration.ofSeconds(parseInt(key, v.apply(key, dflt.toSeconds())));
+        return new HttpConfig(
+                seconds.apply("header-timeout-seconds", HttpConfig.DEFAULT_HEADER_TIMEOUT),
+                seconds.apply("body-timeout-seconds", HttpConfig.DEFAULT_BODY_TIMEOUT),
+                seconds.apply("idle-timeout-seconds", HttpConfig.DEFAULT_IDLE_TIMEOUT),
+                parseInt("max-connections", v.apply("max-connections", HttpConfig.DEFAULT_MAX_CONNECTIONS)),
+                parseInt("max-concurrent-requests", v.apply("max-concurrent-requests", HttpConfig.DEFAULT_MAX_CONCURRENT_REQUESTS)),
+                parseInt("max-buffered-request-bytes", v.apply("max-buffered-request-bytes", HttpConfig.DEFAULT_MAX_BUFFERED_REQUEST_BYTES)),
+                parseBoolean("management-enabled", v.apply("management-enabled", true)),
+                v.apply("management-host", HttpConfig.DEFAULT_MANAGEMENT_HOST),
+                parseInt("management-port", v.apply("management-port", HttpConfig.DEFAULT_MANAGEMENT_PORT)));
+    }
+
     private static JsonNode readFile(Path p) {
         JsonNode node;
         try {
@@ -130,7 +153,9 @@ public final class ConfigLoader {
         if (!node.isObject()) throw new IllegalArgumentException("config file " + p + " must hold a JSON object");
         for (var it = node.fieldNames(); it.hasNext(); ) {
             String k = it.next();
-            if (!KEYS.contains(k) && !AbuseConfig.KEYS.contains(k)) throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
+            if (!KEYS.contains(k) && !AbuseConfig.KEYS.contains(k) && !HTTP_KEYS.contains(k)) {
+                throw new IllegalArgumentException("config file " + p + ": unknown key '" + k + "'");
+            }
         }
         return node;
     }

@@ -21,10 +21,12 @@ import java.util.Optional;
  * @param keys        signing-key lifecycle settings
  * @param resourceApiAccess which tokens the resource API accepts (audience, required scope)
  * @param abuse       attempt limits, the hashing queue, trusted proxies
+ * @param http        HTTP timeouts and limits, and the management listener (health, metrics)
  */
 public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
                            boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
-                           KeyConfig keys, ResourceApiConfig resourceApiAccess, AbuseConfig abuse) {
+                           KeyConfig keys, ResourceApiConfig resourceApiAccess, AbuseConfig abuse,
+                           HttpConfig http) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -42,6 +44,12 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
         if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
         resourceApiAccess = resourceApiAccess == null ? ResourceApiConfig.defaults() : resourceApiAccess;
         if (abuse == null) abuse = AbuseConfig.defaults();
+        if (http.managementEnabled() && http.managementPort() != 0 && http.managementPort() == port) {
+            throw new IllegalArgumentException("management-port must differ from port (" + port + ")");
+        }
+        if (http.maxBufferedRequestBytes() < maxBodyBytes) {
+            throw new IllegalArgumentException("max-buffered-request-bytes must be at least max-body-bytes (" + maxBodyBytes + ")");
+        }
         if (demo && !isLoopback(host)) {
             throw new IllegalArgumentException("demo mode registers clients and a user with well-known secrets, so it "
                     + "listens on loopback only (127.0.0.1, ::1 or localhost), not on '" + host + "': drop --demo, or "
@@ -87,59 +95,64 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
 
     public ServerConfig withResourceApi(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess, abuse);
+                resourceApiAccess, abuse, http);
     }
 
     public ServerConfig withDemo(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess, abuse);
+                resourceApiAccess, abuse, http);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys,
-                resourceApiAccess, abuse);
+                resourceApiAccess, abuse, http);
     }
 
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys,
-                resourceApiAccess, abuse);
+                resourceApiAccess, abuse, http);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
-                purgeInterval, metrics, keys, resourceApiAccess, abuse);
+                purgeInterval, metrics, keys, resourceApiAccess, abuse, http);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
-                metrics, keys, resourceApiAccess, abuse);
+                metrics, keys, resourceApiAccess, abuse, http);
     }
 
     public ServerConfig withResourceApiAccess(ResourceApiConfig r) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
-                keys, r, abuse);
+                keys, r, abuse, http);
     }
 
     public ServerConfig withKeys(KeyConfig k) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k,
-                resourceApiAccess, abuse);
+                resourceApiAccess, abuse, http);
+    }
+
+    public ServerConfig withHttp(HttpConfig h) {
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
+                keys, resourceApiAccess, abuse, h);
     }
 
     public ServerConfig withAbuse(AbuseConfig a) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
-                keys, resourceApiAccess, a);
+                keys, resourceApiAccess, a, http);
     }
 
     public ServerConfig withDatabase(DatabaseSettings db) {
         return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess, abuse);
+                resourceApiAccess, abuse, http);
     }
 
-    /** A config for tests: port 0, the embedded database in {@code dataDir}, defaults elsewhere. */
+    /** A config for tests: port 0 (also for the management listener), the embedded database in {@code dataDir}, defaults elsewhere. */
     public static ServerConfig forTest(Path dataDir) {
         return new ServerConfig(DEFAULT_HOST, 0, DatabaseSettings.embedded(dataDir), Optional.empty(), defaultMounts(),
                 true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults(),
-                ResourceApiConfig.defaults(), AbuseConfig.defaults());
+                ResourceApiConfig.defaults(), AbuseConfig.defaults(), HttpConfig.forTest());
     }
 
     @Override

@@ -120,6 +120,22 @@ public final class Metrics implements AutoCloseable {
         }
     }
 
+    /**
+     * A listener's connections: {@code gatehouse_http_connections{listener}} (open now) and
+     * {@code gatehouse_http_connection_events_total{listener,event}} (timeouts, cut-off requests, waits for buffer room,
+     * 503 when busy; see {@link ConnectionGuard.Events.Kind}), read at scrape time.
+     */
+    public void listener(HttpServer server) {
+        io.micrometer.core.instrument.Gauge.builder("gatehouse.http.connections", server::openConnections)
+                .description("Open connections").tag("listener", server.name()).register(registry);
+        for (ConnectionGuard.Events.Kind k : ConnectionGuard.Events.Kind.values()) {
+            io.micrometer.core.instrument.FunctionCounter.builder("gatehouse.http.connection.events", server.events(),
+                            e -> e.total(k))
+                    .description("Connection-level events: timeouts, cut-off requests, waits for buffer room, 503 when busy")
+                    .tag("listener", server.name()).tag("event", tagValue(k)).register(registry);
+        }
+    }
+
     /** The meters of one token endpoint mount. */
     public TokenMeters token(String path, String dialect) {
         return new TokenMeters(path, dialect);

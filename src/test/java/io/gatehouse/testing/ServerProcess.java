@@ -19,19 +19,25 @@ import java.util.regex.Pattern;
 /**
  * Gatehouse's CLI in a separate JVM ({@code java -cp <test classpath> io.gatehouse.Main ...}), as an operator runs
  * it: {@link #serve} waits for the "Gatehouse ready at URL" line and knows the bound port; {@link #kill} sends
- * SIGKILL. The child gets no GATEHOUSE_* variables from the test's environment except those passed in.
+ * SIGKILL. The child gets no GATEHOUSE_* variables from the test's environment except those passed in; its management
+ * listener goes on a free port unless GATEHOUSE_MANAGEMENT_PORT is passed ({@link #management} is its URL).
  */
 public final class ServerProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("Gatehouse ready at (http://\\S+)");
+    private static final Pattern MANAGEMENT = Pattern.compile("management listener at (http://\\S+)");
 
     public final Process process;
     public final String base;
+    /** The management listener (GET /health/live, /health/ready, /metrics), or null when it is off. */
+    public final String management;
     private final StringBuffer output;
 
     private ServerProcess(Process process, String base, StringBuffer output) {
         this.process = process;
         this.base = base;
         this.output = output;
+        Matcher m = MANAGEMENT.matcher(output);  // logged before the ready line
+        this.management = m.find() ? m.group(1) : null;
     }
 
     /** Starts {@code serve --port 0 args...} and waits (at most 60 s) until it is ready. */
@@ -114,6 +120,7 @@ public final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("GATEHOUSE_"));
         pb.environment().putAll(env);
+        pb.environment().putIfAbsent("GATEHOUSE_MANAGEMENT_PORT", "0");  // never the fixed default: servers run in parallel
         try {
             return pb.start();
         } catch (IOException e) {

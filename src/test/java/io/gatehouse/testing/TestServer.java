@@ -44,6 +44,8 @@ public final class TestServer implements AutoCloseable {
 
     public final Gatehouse gatehouse;
     public final String base;
+    /** The management listener (health, metrics): http://127.0.0.1:PORT, or null when it is turned off. */
+    public final String management;
     public final Database db;
     public final ClientAdmin clients;
     public final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
@@ -57,6 +59,7 @@ public final class TestServer implements AutoCloseable {
         this.dataDir = dataDir;
         this.config = config;
         this.base = gatehouse.issuer();
+        this.management = gatehouse.managementPort() < 0 ? null : "http://127.0.0.1:" + gatehouse.managementPort();
         this.db = db;
         this.clients = new ClientAdmin(new JdbcClientRepository(db), new SecretHasher(), Clock.systemUTC(),
                 new SecureRandom());
@@ -120,6 +123,11 @@ public final class TestServer implements AutoCloseable {
 
     public HttpResponse<String> get(String path, String... headers) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
+    }
+
+    /** GET on the management listener (health, metrics). */
+    public HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create(management + path)).GET());
     }
 
     public HttpResponse<String> post(String path, String contentType, String body, String... headers) {

@@ -7,7 +7,10 @@ import io.gatehouse.http.WebResponse;
 
 import java.nio.charset.StandardCharsets;
 
-/** GET /metrics: every meter in the Prometheus text exposition format (only routed when metrics are on). */
+/**
+ * GET /metrics on the management listener: every meter in the Prometheus text exposition format (only routed when
+ * metrics are on).
+ */
 public final class MetricsEndpoint implements Endpoint {
     public static final String PATH = "/metrics";
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -16,6 +19,17 @@ public final class MetricsEndpoint implements Endpoint {
 
     public MetricsEndpoint(Metrics metrics) {
         this.metrics = metrics;
+    }
+
+    /** For a registry that is still being set up (the listener answers before start-up ends): 503 until it is there. */
+    public static Endpoint late(java.util.function.Supplier<Metrics> metrics) {
+        return new Endpoint() {
+            @Override
+            public WebResponse handle(WebRequest req) {
+                Metrics m = metrics.get();
+                return m == null ? unavailable(1) : new MetricsEndpoint(m).handle(req);
+            }
+        };
     }
 
     @Override

@@ -15,7 +15,10 @@ import static io.gatehouse.testing.OidcFlow.REDIRECT;
 import static io.gatehouse.testing.TestServer.basic;
 import static org.junit.jupiter.api.Assertions.*;
 
-/** GET /metrics over real HTTP: Prometheus text with token, authorize and login meters; 404 when switched off. */
+/**
+ * GET /metrics over real HTTP on the management listener: Prometheus text with token, authorize and login meters; 404
+ * when switched off; never on the public port.
+ */
 class MetricsTest {
     static TestServer server;
 
@@ -42,7 +45,7 @@ class MetricsTest {
     }
 
     static String scrape() {
-        HttpResponse<String> r = server.get("/metrics");
+        HttpResponse<String> r = server.management("/metrics");
         assertEquals(200, r.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("Content-Type").orElse(""));
         return r.body();
@@ -113,9 +116,27 @@ class MetricsTest {
     void metricsWhenSwitchedOffThen404AndTokensStillWork() {
         try (TestServer off = TestServer.start(c -> c.withMetrics(false))) {
             off.addClient("svc", "s3cret", b -> { });
-            assertEquals(404, off.get("/metrics").statusCode());
+            assertEquals(404, off.management("/metrics").statusCode());
+            assertEquals(200, off.management("/health/live").statusCode(), "the management listener runs without metrics");
             assertEquals(200, off.form("/oauth2/token", "grant_type=client_credentials", basic("svc", "s3cret")).statusCode());
         }
+    }
+
+    @Test
+    void metricsThenConnectionsAndConnectionEventsPerListener() {
+        String m = scrape();
+        assertTrue(sample(m, "gatehouse_http_connections{listener=\"public\"}") >= 0, m);
+        assertTrue(sample(m, "gatehouse_http_connections{listener=\"management\"}") >= 1, "this scrape's own connection");
+        for (String event : List.of("header_timeout", "body_timeout", "aborted_head", "aborted_body", "buffer_wait", "busy")) {
+            assertTrue(sample(m, "gatehouse_http_connection_events_total{event=\"" + event + "\",listener=\"public\"}") >= 0,
+                    event + "\n" + m);
+        }
+    }
+
+    @Test
+    void metricsWhenAskedOnThePublicPortThen404() {
+        assertEquals(404, server.get("/metrics").statusCode());
+        assertEquals(200, server.management("/metrics").statusCode());
     }
 
     @Test
