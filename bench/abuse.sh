@@ -28,7 +28,7 @@ trap cleanup EXIT
 printf '{"trusted-proxies": ["127.0.0.1/32"]}\n' > "$DATA/gatehouse.json"
 "$ROOT/gatehouse" client add legit --secret legit-secret --signing-alg "$ALG" --data "$DATA" >/dev/null 2>&1
 "$ROOT/gatehouse" client add victim --secret victim-secret --data "$DATA" >/dev/null 2>&1
-"$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" --config "$DATA/gatehouse.json" > "$DATA/server.log" 2>&1 &
+GATEHOUSE_MANAGEMENT_PORT=0 "$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" --config "$DATA/gatehouse.json" > "$DATA/server.log" 2>&1 &
 GH=$!
 until curl -s -o /dev/null -u legit:legit-secret -d grant_type=client_credentials "$BASE/oauth2/token"; do
   kill -0 "$GH" 2>/dev/null || { cat "$DATA/server.log" >&2; exit 1; }

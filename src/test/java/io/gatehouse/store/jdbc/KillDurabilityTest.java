@@ -114,10 +114,13 @@ class KillDurabilityTest {
     }
 
     @Test
-    void embeddedServerWhenRunningThenListensOnItsHttpPortOnly() throws Exception {
+    void embeddedServerWhenRunningThenListensOnItsHttpPortsOnly() throws Exception {
         try (ServerProcess server = ServerProcess.serve(Map.of(), "--data", dir.toString())) {
             int httpPort = java.net.URI.create(server.base).getPort();
-            assertEquals(List.of(httpPort), listeningPorts(server.process.pid()), "the database opens no port");
+            int managementPort = java.net.URI.create(server.management).getPort();
+            assertEquals(List.of(httpPort, managementPort).stream().sorted().toList(),
+                    listeningPorts(server.process.pid()).stream().sorted().toList(),
+                    "the public and the management listener, and no port of the database");
         }
     }
 
