@@ -27,9 +27,9 @@ public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration 
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
-    public static final int DEFAULT_MAX_CONNECTIONS = 1000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
     public static final int DEFAULT_MAX_CONCURRENT_REQUESTS = 200;
-    public static final int DEFAULT_MAX_BUFFERED_REQUEST_BYTES = 8 * 1024 * 1024;
+    public static final int DEFAULT_MAX_BUFFERED_REQUEST_BYTES = 2 * 1024 * 1024;
     public static final String DEFAULT_MANAGEMENT_HOST = "127.0.0.1";
     public static final int DEFAULT_MANAGEMENT_PORT = 9001;
     /**

@@ -27,9 +27,9 @@ class HttpConfigTest {
         assertEquals(Duration.ofSeconds(10), h.headerTimeout());
         assertEquals(Duration.ofSeconds(30), h.bodyTimeout());
         assertEquals(Duration.ofSeconds(60), h.idleTimeout());
-        assertEquals(1000, h.maxConnections());
+        assertEquals(512, h.maxConnections());
         assertEquals(200, h.maxConcurrentRequests());
-        assertEquals(8 * 1024 * 1024, h.maxBufferedRequestBytes());
+        assertEquals(2 * 1024 * 1024, h.maxBufferedRequestBytes());
         assertTrue(h.managementEnabled());
         assertEquals("127.0.0.1", h.managementHost());
         assertEquals(9001, h.managementPort());
