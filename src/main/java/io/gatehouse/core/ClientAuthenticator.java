@@ -75,9 +75,6 @@ public final class ClientAuthenticator {
     private final SecretHasher hasher;
     private final AttemptLimiter limiter;
     private final SecretKeySpec macKey;
-    private final SecureRandom random;
-    private final Object dummyLock = new Object();
-    private volatile String dummyHash;
     private final ConcurrentHashMap<ClientId, Verified> verified = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Flight, CompletableFuture<Boolean>> flights = new ConcurrentHashMap<>();
     private final AuditLog audit;
@@ -100,7 +97,6 @@ public final class ClientAuthenticator {
         byte[] key = new byte[32];
         random.nextBytes(key);
         this.macKey = new SecretKeySpec(key, "HmacSHA256");
-        this.random = random;
     }
 
     /**
@@ -135,7 +131,7 @@ public final class ClientAuthenticator {
                 return client;
             }
         } else {
-            storedHash = dummyHash();  // same work as a wrong secret
+            storedHash = hasher.dummyHash();  // same work as a wrong secret
         }
         boolean ok = check(auth.clientId(), source, secret, mac, storedHash);
         if (ok && client != null) {
@@ -200,20 +196,6 @@ public final class ClientAuthenticator {
         return ok;
     }
 
-    /** A hash to verify against for unknown clients; made once, on first need, not at start-up. */
-    private String dummyHash() {
-        String h = dummyHash;
-        if (h == null) {
-            synchronized (dummyLock) {
-                h = dummyHash;
-                if (h == null) {
-                    h = hasher.hash("gatehouse-dummy-" + random.nextLong());
-                    dummyHash = h;
-                }
-            }
-        }
-        return h;
-    }
 
     private byte[] mac(String id, String secret) {
         try {

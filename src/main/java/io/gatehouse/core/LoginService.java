@@ -43,8 +43,6 @@ public final class LoginService {
     private final SecureRandom random;
     private final AuditLog audit;
     private final AttemptLimiter limiter;
-    private final Object dummyLock = new Object();
-    private volatile String dummyHash;
 
     public LoginService(UserStore users, SessionStore sessions, SecretHasher hasher, Clock clock, SecureRandom random) {
         this(users, sessions, hasher, clock, random, AuditLog.none());
@@ -83,7 +81,7 @@ public final class LoginService {
             // Implausible input (over-long password, malformed username) is checked against the dummy hash with a
             // bounded prefix: the same Argon2id work and the same answer as a wrong password.
             String candidate = password.length() <= MAX_PASSWORD_LENGTH ? password : password.substring(0, MAX_PASSWORD_LENGTH);
-            String hash = user.map(User::passwordHash).orElseGet(this::dummyHash);
+            String hash = user.map(User::passwordHash).orElseGet(hasher::dummyHash);
             ok = hasher.verify(candidate, hash, attempt.priority()) && user.isPresent() && plausible;
         } catch (SecretHasher.Busy b) {
             attempt.abandoned();
@@ -136,20 +134,5 @@ public final class LoginService {
      */
     public static String csrfToken(String cookieValue) {
         return Tokens.hash("csrf\u0000" + cookieValue);
-    }
-
-    /** The hash unknown users are checked against (same work as a wrong password); made once, on first need. */
-    private String dummyHash() {
-        String h = dummyHash;
-        if (h == null) {
-            synchronized (dummyLock) {
-                h = dummyHash;
-                if (h == null) {
-                    h = hasher.hash("gatehouse-dummy-" + random.nextLong());
-                    dummyHash = h;
-                }
-            }
-        }
-        return h;
     }
 }

@@ -58,6 +58,8 @@ public final class SecretHasher {
 
     private final Argon2Function function;
     private final Admission admission;
+    private final Object dummyLock = new Object();
+    private volatile String dummyHash;
     /**
      * Where the hashes run: platform threads, one per slot. Argon2id is pure CPU for a tenth of a second; on a virtual
      * thread it would hold a carrier all that time (virtual threads are not preempted), and with as many slots as
@@ -100,6 +102,24 @@ public final class SecretHasher {
     static int permitsFor(long maxHeapBytes, int cpus, int memoryKib) {
         long perHash = 2L * memoryKib * 1024 + (1 << 20);   // block matrix, password4j's copy, small buffers
         return (int) Math.max(1, Math.min(cpus, maxHeapBytes / 2 / perHash));
+    }
+
+    /**
+     * The hash that unknown clients and users are checked against, so that they cost the same work as a wrong secret
+     * for a known one: made once, on first need (not at start-up), from a random value nobody knows.
+     */
+    public String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            synchronized (dummyLock) {
+                h = dummyHash;
+                if (h == null) {
+                    h = hash("gatehouse-dummy-" + new java.security.SecureRandom().nextLong());
+                    dummyHash = h;
+                }
+            }
+        }
+        return h;
     }
 
     /** Hashes a new secret; waits for a slot however long the queue (administration, never a request's check). */
