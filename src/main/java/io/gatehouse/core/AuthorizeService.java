@@ -139,8 +139,8 @@ public final class AuthorizeService {
             }
         } catch (OAuthException e) {
             Target t = Target.of(client, r);
-            return t.refused() != null ? new Outcome.Fatal("The request object cannot be used: " + e.error().description()
-                    + ". The request names no registered redirect_uri to report it to.")
+            return t.refused() != null ? new Outcome.Fatal("The request object cannot be used (" + e.error().description()
+                    + "), and the request names no registered redirect_uri to report that to.")
                     : new ErrorSink(t.redirectUri(), echoedState(r)).of(e.error());
         }
         return validate(client, fromObject.apply(object), Optional.of(Collections.unmodifiableMap(object)));

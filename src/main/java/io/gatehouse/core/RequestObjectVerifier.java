@@ -46,7 +46,7 @@ public final class RequestObjectVerifier {
     /** No more parameters than an authorization request may have (the endpoint's form limit). */
     public static final int MAX_PARAMETERS = 100;
     public static final Duration SKEW = Duration.ofSeconds(30);
-    public static final String CLIENT_ID = "client_id";
+    private static final String CLIENT_ID = "client_id";
     /** JWT claims that describe the object itself rather than the authorization request (RFC 7519 §4.1). */
     private static final Set<String> JWT_CLAIMS = Set.of("iss", "aud", "exp", "nbf", "iat", "jti");
     /** RFC 9101 §4: a request object never refers to another one. */
