@@ -13,6 +13,7 @@ import io.gatehouse.core.Housekeeping;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.TokenService;
 import io.gatehouse.core.grant.ClientCredentialsGrant;
+import io.gatehouse.core.model.RequestObjectSigningAlg;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.token.AccessTokenValidator;
 import io.gatehouse.core.token.SigningKeys;
@@ -325,8 +326,11 @@ public final class Gatehouse implements AutoCloseable {
         m.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         m.put("authorization_response_iss_parameter_supported", true);
         m.put("claims_parameter_supported", false);
-        m.put("request_parameter_supported", false);
+        m.put("request_parameter_supported", true);
         m.put("request_uri_parameter_supported", false);
+        List<String> requestObjectAlgs = new ArrayList<>();
+        for (RequestObjectSigningAlg a : RequestObjectSigningAlg.values()) requestObjectAlgs.add(a.wireName());
+        m.put("request_object_signing_alg_values_supported", requestObjectAlgs);
         return m;
     }
 

@@ -5,6 +5,7 @@ import io.gatehouse.core.AuthorizeService;
 import io.gatehouse.core.ClientAuthenticator;
 import io.gatehouse.core.IntrospectionService;
 import io.gatehouse.core.LoginService;
+import io.gatehouse.core.RequestObjectVerifier;
 import io.gatehouse.core.RevocationService;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.UserInfoService;
@@ -56,8 +57,8 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
         var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clients, clock);
         var browser = new Browser(issuer);
-        var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db, clock), logins, issuer,
-                clock, random);
+        var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db, clock), logins,
+                new RequestObjectVerifier(issuer, clock), issuer, clock, random);
         return new OidcWiring(new AuthorizationCodeGrant(codes, users, userTokens, clock),
                 new RefreshTokenGrant(tokens, codes, codes, users, userTokens, clock), validator,
                 AuthorizeEndpoint.create(authorize, logins, browser, metrics),

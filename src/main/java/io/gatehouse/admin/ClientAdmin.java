@@ -5,6 +5,7 @@ import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.port.AuditLog;
 import io.gatehouse.core.port.ClientRepository;
+import io.gatehouse.core.token.ClientKeys;
 import io.gatehouse.core.token.Tokens;
 
 import java.lang.reflect.RecordComponent;
@@ -68,6 +69,7 @@ public final class ClientAdmin {
             if (secret.isEmpty()) shown = Optional.of(s);
         }
         Client c = b.build();
+        ClientKeys.check(c);
         if (!clients.insert(c)) throw new IllegalArgumentException("client '" + id + "' already exists");
         audit.clientChanged(c.id().value(), "added (" + (publicClient ? "public"
                 : "confidential, secret " + (secret.isEmpty() ? "generated" : "given")) + ")", actor);
@@ -84,6 +86,7 @@ public final class ClientAdmin {
         });
         if (existing.isPublic()) b.requirePkce(true);
         Client c = b.build();
+        ClientKeys.check(c);
         if (!clients.update(c)) throw new IllegalArgumentException("client '" + id + "' does not exist");
         List<String> changed = changes(existing, c);
         audit.clientChanged(c.id().value(), "updated (" + (changed.isEmpty() ? "nothing changed" : String.join(", ", changed))

@@ -4,6 +4,8 @@ import io.gatehouse.AuditLogger;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.RequestObjectSigningAlg;
+import io.gatehouse.core.token.ClientKeys;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
 import picocli.CommandLine.ArgGroup;
@@ -15,6 +17,7 @@ import picocli.CommandLine.Parameters;
 import java.io.PrintStream;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -193,6 +196,18 @@ public final class ClientCommands implements Runnable {
         }
     }
 
+    /** How many keys, and their kids: the keys themselves are public, but long. */
+    static String jwksSummary(Client c) {
+        if (c.jwks().isEmpty()) return "(none)";
+        try {
+            List<String> keys = ClientKeys.parse(c.jwks().get()).stream()
+                    .map(k -> k.getKeyType() + (k.getKeyID() == null ? "" : " kid " + k.getKeyID())).toList();
+            return keys.size() + (keys.size() == 1 ? " key: " : " keys: ") + String.join(", ", keys);
+        } catch (IllegalArgumentException e) {
+            return "(unusable: " + e.getMessage() + ")";
+        }
+    }
+
     static void print(Client c, PrintStream out) {
         out.println("client_id:            " + c.id());
         out.println("type:                 " + (c.isPublic() ? "public (token_endpoint_auth_method=none)" : "confidential"));
@@ -213,6 +228,9 @@ public final class ClientCommands implements Runnable {
         out.println("refresh_token_ttl:    " + c.refreshTokenTtl().toSeconds());
         out.println("jwt_header_x5t:       " + c.jwtHeaderX5t());
         out.println("introspection:        " + c.resourceServer());
+        out.println("jwks:                 " + jwksSummary(c));
+        out.println("request_object_signing_alg: " + c.requestObjectSigningAlg().map(RequestObjectSigningAlg::wireName)
+                .orElse("(any alg its keys verify; never none)"));
         if (c.demo()) out.println("demo:                 true (registered by serve --demo; removed by a start without it)");
         out.println("created_at:           " + c.createdAt());
     }

@@ -2,13 +2,20 @@ package io.gatehouse.admin;
 
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.RequestObjectSigningAlg;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.ScopeClaim;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -56,6 +63,14 @@ public final class ClientOptions {
     @Option(names = "--introspection", negatable = true, description = "A resource server: may introspect access tokens "
             + "of any audience (otherwise only those naming it in aud, or issued to it).")
     Boolean introspection;
+    @Option(names = "--jwks-file", paramLabel = "FILE", description = "The client's public keys, a JWK Set (JSON, at most "
+            + "32 KB, public members only): they verify its signed request objects.")
+    Path jwksFile;
+    @Option(names = "--jwks-json", paramLabel = "JSON", description = "The same JWK Set given inline; '' removes the keys.")
+    String jwksJson;
+    @Option(names = "--request-object-signing-alg", paramLabel = "ALG", description = "The only alg its request objects "
+            + "may use: RS256, PS256, ES256, EdDSA, or none (unsigned); '' removes it (then any alg its keys verify, never none).")
+    String requestObjectSigningAlg;
 
     /** Applies the given options to a builder; throws IllegalArgumentException with a clear message. */
     void applyTo(Client.Builder b) {
@@ -95,6 +110,28 @@ public final class ClientOptions {
         if (refreshTokenTtl != null) b.refreshTokenTtl(Duration.ofSeconds(refreshTokenTtl));
         if (jwtHeaderX5t != null) b.jwtHeaderX5t(jwtHeaderX5t);
         if (introspection != null) b.resourceServer(introspection);
+        if (jwksFile != null && jwksJson != null) throw new IllegalArgumentException("give --jwks-file or --jwks-json, not both");
+        if (jwksFile != null) b.jwks(readJwks(jwksFile));
+        if (jwksJson != null) b.jwks(jwksJson.isEmpty() ? null : jwksJson);
+        if (requestObjectSigningAlg != null) {
+            b.requestObjectSigningAlg(requestObjectSigningAlg.isEmpty() ? null : RequestObjectSigningAlg.fromWire(requestObjectSigningAlg)
+                    .orElseThrow(() -> new IllegalArgumentException("--request-object-signing-alg must be RS256, PS256, ES256, "
+                            + "EdDSA or none (HS256 cannot be verified: client secrets are stored only as hashes)")));
+        }
+    }
+
+    /** A JWK Set file: at most {@link Client#MAX_JWKS_LENGTH} bytes of UTF-8 (its keys are checked with the client). */
+    static String readJwks(Path file) {
+        try {
+            if (Files.size(file) > Client.MAX_JWKS_LENGTH) {
+                throw new IllegalArgumentException("--jwks-file: larger than " + Client.MAX_JWKS_LENGTH / 1024 + " KB");
+            }
+            return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("--jwks-file: not UTF-8 text");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--jwks-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
     }
 
     /** Absolute URIs without fragments (RFC 6749 §3.1.2); no other normalisation: matching is exact. */

@@ -1,6 +1,7 @@
 package io.gatehouse.core;
 
 import io.gatehouse.core.error.OAuthError;
+import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.grant.Pkce;
 import io.gatehouse.core.model.AuthorizationCode;
 import io.gatehouse.core.model.Client;
@@ -19,10 +20,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The authorization endpoint's use case (RFC 6749 §4.1, OIDC Core §3.1.2, RFC 7636, RFC 9207). First the
@@ -36,13 +39,17 @@ public final class AuthorizeService {
     public static final int MAX_NONCE = 512;
     /** OIDC identity scopes every authorization_code client may ask for without registering them. */
     public static final Set<String> IDENTITY_SCOPES = Set.of("openid", "profile", "email", "phone", "address");
+    private static final String RESPONSE_TYPE = "response_type";
 
-    /** What the caller sent, as single values (absent = not sent); {@code repeated} names repeated parameters. */
+    /**
+     * What the caller sent, as single values (absent = not sent); {@code repeated} names repeated parameters.
+     * {@code request} is a request object by value, {@code requestUri} a reference to one (OIDC Core §6).
+     */
     public record Request(Optional<String> clientId, Optional<String> redirectUri, Optional<String> responseType,
                           Optional<String> scope, Optional<String> state, Optional<String> nonce,
                           Optional<String> codeChallenge, Optional<String> codeChallengeMethod, Optional<String> prompt,
                           Optional<String> maxAge, Optional<String> loginHint, Optional<String> responseMode,
-                          boolean requestObject, Set<String> repeated) {
+                          Optional<String> request, Optional<String> requestUri, Set<String> repeated) {
         public Request {
             repeated = Set.copyOf(repeated);
         }
@@ -52,10 +59,16 @@ public final class AuthorizeService {
     public sealed interface Checked {
     }
 
-    /** A request whose every part checked out. */
+    /**
+     * A request whose every part checked out.
+     *
+     * @param requestObject the parameters of the request object it came in, if it did: what the sign-in and consent
+     *                      pages continue with (verified once, so an object that expires meanwhile does not matter)
+     */
     public record Valid(Client client, String redirectUri, boolean redirectUriSent, Scope scope, Optional<String> state,
                         Optional<String> nonce, Optional<String> codeChallenge, Set<String> prompt,
-                        Optional<Long> maxAge, Optional<String> loginHint) implements Checked {
+                        Optional<Long> maxAge, Optional<String> loginHint,
+                        Optional<Map<String, String>> requestObject) implements Checked {
     }
 
     /** What to do next. */
@@ -79,23 +92,33 @@ public final class AuthorizeService {
     private final CodeStore codes;
     private final ConsentStore consents;
     private final LoginService logins;
+    private final RequestObjectVerifier requestObjects;
     private final String issuer;
     private final Clock clock;
     private final SecureRandom random;
 
     public AuthorizeService(ClientRepository clients, CodeStore codes, ConsentStore consents, LoginService logins,
-                            String issuer, Clock clock, SecureRandom random) {
+                            RequestObjectVerifier requestObjects, String issuer, Clock clock, SecureRandom random) {
         this.clients = clients;
         this.codes = codes;
         this.consents = consents;
         this.logins = logins;
+        this.requestObjects = requestObjects;
         this.issuer = issuer;
         this.clock = clock;
         this.random = random;
     }
 
-    /** Checks a request: Fatal (never redirect), an error Redirect, or Valid. */
-    public Checked validate(Request r) {
+    /**
+     * Checks a request: Fatal (never redirect), an error Redirect, or Valid.
+     *
+     * <p>A request object ({@code request}) is verified for the client that {@code client_id} names; then only its
+     * parameters count (RFC 9101 §5), read by {@code fromObject} as the query's are read. The one exception is
+     * {@code response_type}, which OIDC Core §6.1 requires in the query too: taken from there when the object lacks it,
+     * and it must match when both have it. When the object cannot be used, the error goes to the redirect URI the
+     * query names (if registered) or to the only one registered; with neither, an error page.
+     */
+    public Checked validate(Request r, Function<Map<String, String>, Request> fromObject) {
         if (r.repeated().contains("client_id") || r.clientId().isEmpty()) {
             return new Outcome.Fatal("The request has no valid client_id.");
         }
@@ -103,20 +126,32 @@ public final class AuthorizeService {
                 ? clients.find(new ClientId(r.clientId().get())) : Optional.empty();
         if (found.isEmpty()) return new Outcome.Fatal("Unknown client.");
         Client client = found.get();
-        if (r.repeated().contains("redirect_uri")) return new Outcome.Fatal("The redirect_uri parameter is repeated.");
-        String redirectUri;
-        if (r.redirectUri().isPresent()) {
-            Optional<String> m = RedirectUris.match(client.redirectUris(), r.redirectUri().get());
-            if (m.isEmpty()) return new Outcome.Fatal("The redirect_uri is not registered for this client.");
-            redirectUri = m.get();
-        } else if (client.redirectUris().size() == 1) {
-            redirectUri = client.redirectUris().getFirst();
-        } else {
-            return new Outcome.Fatal("The request has no redirect_uri.");
+        if (r.request().isEmpty() || r.requestUri().isPresent() || r.repeated().contains("request")) {
+            return validate(client, r, Optional.empty());
         }
+        Map<String, String> object;
+        try {
+            object = new LinkedHashMap<>(requestObjects.verify(client, r.request().get()));
+            Optional<String> queryType = r.responseType().filter(t -> !r.repeated().contains("response_type"));
+            if (queryType.isPresent() && !object.computeIfAbsent(RESPONSE_TYPE, k -> queryType.get()).equals(queryType.get())) {
+                throw new OAuthException(new OAuthError.InvalidRequestObject(
+                        "The request object's response_type differs from the response_type parameter"));
+            }
+        } catch (OAuthException e) {
+            Target t = Target.of(client, r);
+            return t.refused() != null ? new Outcome.Fatal("The request object cannot be used (" + e.error().description()
+                    + "), and the request names no registered redirect_uri to report that to.")
+                    : new ErrorSink(t.redirectUri(), echoedState(r)).of(e.error());
+        }
+        return validate(client, fromObject.apply(object), Optional.of(Collections.unmodifiableMap(object)));
+    }
+
+    private Checked validate(Client client, Request r, Optional<Map<String, String>> requestObject) {
+        Target target = Target.of(client, r);
+        if (target.refused() != null) return target.refused();
+        String redirectUri = target.redirectUri();
         // From here on, errors go back to the client.
-        Optional<String> state = r.repeated().contains("state") ? Optional.empty()
-                : r.state().filter(s -> s.length() <= MAX_STATE);
+        Optional<String> state = echoedState(r);
         ErrorSink err = new ErrorSink(redirectUri, state);
         if (!r.repeated().isEmpty()) {
             return err.of(new OAuthError.InvalidRequest("Parameter '" + r.repeated().iterator().next() + "' is repeated"));
@@ -124,7 +159,11 @@ public final class AuthorizeService {
         if (r.state().isPresent() && r.state().get().length() > MAX_STATE) {
             return err.of(new OAuthError.InvalidRequest("state is longer than " + MAX_STATE + " characters"));
         }
-        if (r.requestObject()) return err.of(new OAuthError.InvalidRequest("Request objects are not supported"));
+        if (r.requestUri().isPresent()) {
+            return err.of(r.request().isPresent()
+                    ? new OAuthError.InvalidRequest("request and request_uri must not be sent together")
+                    : new OAuthError.RequestUriNotSupported("request_uri is not supported: send the request object in request"));
+        }
         if (r.responseType().isEmpty()) return err.of(new OAuthError.InvalidRequest("Missing parameter: response_type"));
         if (!r.responseType().get().equals("code")) {
             return err.of(new OAuthError.UnsupportedResponseType("Only response_type=code is supported"));
@@ -175,7 +214,32 @@ public final class AuthorizeService {
             maxAge = Optional.of(Long.parseLong(v));
         }
         return new Valid(client, redirectUri, r.redirectUri().isPresent(), scope, state, r.nonce(), r.codeChallenge(),
-                prompt, maxAge, r.loginHint().filter(h -> h.length() <= User.MAX_USERNAME));
+                prompt, maxAge, r.loginHint().filter(h -> h.length() <= User.MAX_USERNAME), requestObject);
+    }
+
+    /** The state to echo on an error redirect: none when repeated or too long. */
+    private static Optional<String> echoedState(Request r) {
+        return r.repeated().contains("state") ? Optional.empty() : r.state().filter(s -> s.length() <= MAX_STATE);
+    }
+
+    /**
+     * Where a request may be redirected: the registered redirect URI it names, else the only one registered. Otherwise
+     * {@code refused} says why there is nowhere to redirect to (an error page, never a redirect).
+     */
+    private record Target(String redirectUri, Outcome.Fatal refused) {
+        static Target of(Client client, Request r) {
+            if (r.repeated().contains("redirect_uri")) return refuse("The redirect_uri parameter is repeated.");
+            if (r.redirectUri().isPresent()) {
+                return RedirectUris.match(client.redirectUris(), r.redirectUri().get()).map(u -> new Target(u, null))
+                        .orElseGet(() -> refuse("The redirect_uri is not registered for this client."));
+            }
+            return client.redirectUris().size() == 1 ? new Target(client.redirectUris().getFirst(), null)
+                    : refuse("The request has no redirect_uri.");
+        }
+
+        private static Target refuse(String message) {
+            return new Target(null, new Outcome.Fatal(message));
+        }
     }
 
     /** Decides the next step for a valid request and the browser's session (if any). */

@@ -36,6 +36,13 @@ public final class Form {
         return new Form(Map.of());
     }
 
+    /** One value per name, already decoded and checked (say, the parameters of a verified request object). */
+    public static Form of(Map<String, String> values) {
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, List.of(v)));
+        return new Form(out);
+    }
+
     public static Form parse(byte[] raw) throws FormException {
         return parse(new String(raw, StandardCharsets.ISO_8859_1));  // 1 char per byte; decoded below
     }

@@ -1,6 +1,7 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.Main;
+import io.gatehouse.testing.RequestObjects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -16,6 +17,8 @@ import static org.junit.jupiter.api.Assertions.*;
 class ClientCliTest {
     @TempDir
     Path data;
+    @TempDir
+    Path files;
 
     record Run(int code, String out, String err) {
     }
@@ -133,5 +136,62 @@ class ClientCliTest {
         Run reserved = cli("client", "add", "r", "--claim", "iss=evil");
         assertEquals(2, reserved.code());
         assertTrue(reserved.err().contains("reserved"));
+    }
+
+    @Test
+    void requestObjectKeysWhenPublicJwksFileThenShownByKidAndAlgKeptAndClearable() throws Exception {
+        Path jwks = files.resolve("rp.jwks");
+        java.nio.file.Files.writeString(jwks, RequestObjects.RP.jwks());
+        Run add = cli("client", "add", "rp", "--secret", "s1", "--jwks-file", jwks.toString(),
+                "--request-object-signing-alg", "PS256");
+        assertEquals(0, add.code(), add.err());
+        String show = cli("client", "show", "rp").out();
+        assertTrue(show.contains("jwks:                 3 keys: RSA kid rp-rsa, EC kid rp-ec, OKP kid rp-ed"), show);
+        assertTrue(show.contains("request_object_signing_alg: PS256"), show);
+        assertEquals(0, cli("client", "update", "rp", "--scope", "a").code());
+        assertTrue(cli("client", "show", "rp").out().contains("request_object_signing_alg: PS256"), "kept when not given");
+
+        Run orphan = cli("client", "update", "rp", "--jwks-json", "");
+        assertEquals(2, orphan.code(), "PS256 without keys");
+        assertTrue(orphan.err().contains("needs the client's public keys"), orphan.err());
+        assertEquals(0, cli("client", "update", "rp", "--jwks-json", "", "--request-object-signing-alg", "").code());
+        show = cli("client", "show", "rp").out();
+        assertTrue(show.contains("jwks:                 (none)"), show);
+        assertTrue(show.contains("request_object_signing_alg: (any alg its keys verify; never none)"), show);
+        assertEquals(0, cli("client", "update", "rp", "--request-object-signing-alg", "none").code());
+        assertTrue(cli("client", "show", "rp").out().contains("request_object_signing_alg: none"));
+    }
+
+    @Test
+    void requestObjectKeysWhenPrivateOrUnfitOrTooLargeThenRefusedAndNothingStored() throws Exception {
+        Run priv = cli("client", "add", "rp", "--secret", "s1", "--jwks-json", RequestObjects.RP.privateJwks());
+        assertEquals(2, priv.code());
+        assertTrue(priv.err().contains("private or secret member \"d\""), priv.err());
+        assertFalse(priv.err().contains(RequestObjects.RP.rsa.getPrivateExponent().toString()), "never echoes key material");
+        assertEquals(2, cli("client", "show", "rp").code(), "not registered");
+
+        Run unfit = cli("client", "add", "rp", "--secret", "s1", "--jwks-json", RequestObjects.jwks(RequestObjects.RP.rsa),
+                "--request-object-signing-alg", "ES256");
+        assertEquals(2, unfit.code());
+        assertTrue(unfit.err().contains("no key of the JWK Set can verify ES256"), unfit.err());
+        Run noKeys = cli("client", "add", "rp", "--secret", "s1", "--request-object-signing-alg", "RS256");
+        assertEquals(2, noKeys.code());
+        assertTrue(noKeys.err().contains("needs the client's public keys"), noKeys.err());
+        Run hs = cli("client", "add", "rp", "--secret", "s1", "--request-object-signing-alg", "HS256");
+        assertEquals(2, hs.code());
+        assertTrue(hs.err().contains("client secrets are stored only as hashes"), hs.err());
+        Run both = cli("client", "add", "rp", "--secret", "s1", "--jwks-json", RequestObjects.RP.jwks(), "--jwks-file", "x");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("not both"), both.err());
+
+        Path big = files.resolve("big.jwks");
+        java.nio.file.Files.writeString(big, " ".repeat(40_000));
+        Run tooBig = cli("client", "add", "rp", "--secret", "s1", "--jwks-file", big.toString());
+        assertEquals(2, tooBig.code());
+        assertTrue(tooBig.err().contains("larger than 32 KB"), tooBig.err());
+        Run missing = cli("client", "add", "rp", "--secret", "s1", "--jwks-file", files.resolve("nope.jwks").toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("cannot read"), missing.err());
+        assertEquals(2, cli("client", "show", "rp").code(), "still not registered");
     }
 }

@@ -118,8 +118,8 @@ class AuthorizeErrorsTest {
                 {"invalid_request", "prompt", "none login"},
                 {"invalid_request", "max_age", "-1"},
                 {"invalid_request", "max_age", "soon"},
-                {"invalid_request", "request", "eyJhbGciOiJub25lIn0.e30."},
-                {"invalid_request", "request_uri", "https://evil.example/r"},
+                {"invalid_request_object", "request", "eyJhbGciOiJub25lIn0.e30."},
+                {"request_uri_not_supported", "request_uri", "https://evil.example/r"},
                 {"invalid_request", "response_mode", "fragment"},
                 {"invalid_request", "nonce", "n".repeat(513)},
         };

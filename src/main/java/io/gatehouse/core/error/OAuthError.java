@@ -67,6 +67,19 @@ public sealed interface OAuthError {
         public String code() { return "consent_required"; }
     }
 
+    /**
+     * OIDC Core §3.1.2.6, RFC 9101 §6.3: the {@code request} parameter holds a request object that cannot be used
+     * (malformed, encrypted, badly signed, unsigned for a client not registered for that, expired, for another client).
+     */
+    record InvalidRequestObject(String description) implements OAuthError {
+        public String code() { return "invalid_request_object"; }
+    }
+
+    /** OIDC Core §3.1.2.6: {@code request_uri} was sent; Gatehouse takes request objects by value only. */
+    record RequestUriNotSupported(String description) implements OAuthError {
+        public String code() { return "request_uri_not_supported"; }
+    }
+
     /** RFC 6750: the bearer token is missing, expired, revoked or malformed. */
     record InvalidToken(String description) implements OAuthError {
         public String code() { return "invalid_token"; }

@@ -21,6 +21,10 @@ import java.util.Set;
  *                      whatever their audience; any other client only tokens naming it in {@code aud} or issued to it
  * @param demo          registered by {@code serve --demo} with a well-known secret: deleted by the next start
  *                      without {@code --demo}. Set when the row is inserted; an update never changes it
+ * @param jwks          the client's public keys, a JWK Set (RFC 7517) as JSON text: they verify its signed request
+ *                      objects. Checked when registered ({@code ClientKeys}), not when loaded
+ * @param requestObjectSigningAlg the only algorithm its request objects may use; empty: any that Gatehouse verifies
+ *                      with its keys, never {@code none}
  */
 public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> grantTypes, Scope scope,
                      TokenFormat tokenFormat, Duration accessTokenTtl, Map<String, String> claims,
@@ -28,12 +32,15 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
                      List<String> redirectUris, List<String> postLogoutRedirectUris,
                      boolean requirePkce, boolean refreshTokens, boolean firstParty,
                      Duration idTokenTtl, Duration refreshTokenTtl, Instant createdAt, boolean jwtHeaderX5t,
-                     boolean resourceServer, boolean demo) {
+                     boolean resourceServer, boolean demo, Optional<String> jwks,
+                     Optional<RequestObjectSigningAlg> requestObjectSigningAlg) {
 
     public static final Duration DEFAULT_ACCESS_TOKEN_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_ID_TOKEN_TTL = Duration.ofHours(1);
     public static final Duration DEFAULT_REFRESH_TOKEN_TTL = Duration.ofDays(30);
     public static final Duration MAX_TTL = Duration.ofDays(3650);
+    /** The longest JWK Set a client may register, in characters of JSON. */
+    public static final int MAX_JWKS_LENGTH = 32 * 1024;
 
     /** Claims a client may not override: the ones the issuer sets itself. */
     public static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti",
@@ -43,6 +50,8 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         if (id == null) throw new IllegalArgumentException("client id is required");
         secretHash = secretHash == null ? Optional.empty() : secretHash;
         audience = audience == null ? Optional.empty() : audience;
+        jwks = jwks == null ? Optional.empty() : jwks;
+        requestObjectSigningAlg = requestObjectSigningAlg == null ? Optional.empty() : requestObjectSigningAlg;
         grantTypes = Set.copyOf(grantTypes);
         claims = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(claims));
         redirectUris = List.copyOf(redirectUris);
@@ -56,6 +65,13 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         for (String k : claims.keySet()) {
             if (RESERVED_CLAIMS.contains(k)) throw new IllegalArgumentException("claim '" + k + "' is reserved");
             if (k.isEmpty() || k.length() > 100) throw new IllegalArgumentException("claim names must be 1 to 100 characters");
+        }
+        if (jwks.isPresent() && (jwks.get().isBlank() || jwks.get().length() > MAX_JWKS_LENGTH)) {
+            throw new IllegalArgumentException("a JWK Set must be 1 to " + MAX_JWKS_LENGTH + " characters");
+        }
+        if (requestObjectSigningAlg.filter(RequestObjectSigningAlg::signed).isPresent() && jwks.isEmpty()) {
+            throw new IllegalArgumentException("request object signing alg " + requestObjectSigningAlg.get().wireName()
+                    + " needs the client's public keys (a JWK Set)");
         }
         if (grantTypes.contains(GrantType.CLIENT_CREDENTIALS) && secretHash.isEmpty()) {
             throw new IllegalArgumentException("a public client (no secret) cannot use client_credentials");
@@ -97,6 +113,8 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         b.jwtHeaderX5t = jwtHeaderX5t;
         b.resourceServer = resourceServer;
         b.demo = demo;
+        b.jwks = jwks;
+        b.requestObjectSigningAlg = requestObjectSigningAlg;
         return b;
     }
 
@@ -128,6 +146,8 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         public boolean jwtHeaderX5t;
         public boolean resourceServer;
         public boolean demo;
+        public Optional<String> jwks = Optional.empty();
+        public Optional<RequestObjectSigningAlg> requestObjectSigningAlg = Optional.empty();
 
         private Builder(ClientId id) {
             this.id = id;
@@ -153,11 +173,14 @@ public record Client(ClientId id, Optional<String> secretHash, Set<GrantType> gr
         public Builder jwtHeaderX5t(boolean b) { jwtHeaderX5t = b; return this; }
         public Builder resourceServer(boolean b) { resourceServer = b; return this; }
         public Builder demo(boolean b) { demo = b; return this; }
+        public Builder jwks(String j) { jwks = Optional.ofNullable(j); return this; }
+        public Builder requestObjectSigningAlg(RequestObjectSigningAlg a) { requestObjectSigningAlg = Optional.ofNullable(a); return this; }
 
         public Client build() {
             return new Client(id, secretHash, grantTypes, scope, tokenFormat, accessTokenTtl, claims, signingAlg,
                     scopeClaim, audience, redirectUris, postLogoutRedirectUris, requirePkce, refreshTokens,
-                    firstParty, idTokenTtl, refreshTokenTtl, createdAt, jwtHeaderX5t, resourceServer, demo);
+                    firstParty, idTokenTtl, refreshTokenTtl, createdAt, jwtHeaderX5t, resourceServer, demo, jwks,
+                    requestObjectSigningAlg);
         }
     }
 }

@@ -86,6 +86,8 @@ public final class AppKeyDialect implements TokenDialect {
             case OAuthError.UnsupportedGrantType e -> 400;
             case OAuthError.InvalidGrant e -> 400;
             case OAuthError.UnsupportedResponseType e -> 400;
+            case OAuthError.InvalidRequestObject e -> 400;
+            case OAuthError.RequestUriNotSupported e -> 400;
             case OAuthError.InvalidClient e -> 401;
             case OAuthError.InvalidToken e -> 401;
             case OAuthError.UnauthorizedClient e -> 403;
@@ -106,6 +108,8 @@ public final class AppKeyDialect implements TokenDialect {
             case OAuthError.UnsupportedGrantType e -> e.description();
             case OAuthError.InvalidGrant e -> e.description();
             case OAuthError.UnsupportedResponseType e -> e.description();
+            case OAuthError.InvalidRequestObject e -> e.description();
+            case OAuthError.RequestUriNotSupported e -> e.description();
             case OAuthError.AccessDenied e -> e.description();
             case OAuthError.LoginRequired e -> e.description();
             case OAuthError.ConsentRequired e -> e.description();

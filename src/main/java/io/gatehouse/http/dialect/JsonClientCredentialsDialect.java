@@ -90,6 +90,8 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
                     List.of("grant_type must be client_credentials"));
             case OAuthError.InvalidGrant e -> new Problem(400, "240000", List.of(e.description()));
             case OAuthError.UnsupportedResponseType e -> new Problem(400, "240000", List.of(e.description()));
+            case OAuthError.InvalidRequestObject e -> new Problem(400, "240000", List.of(e.description()));
+            case OAuthError.RequestUriNotSupported e -> new Problem(400, "240000", List.of(e.description()));
             case OAuthError.InvalidClient e -> new Problem(401, "240101", List.of(BAD_CREDENTIALS));
             case OAuthError.InvalidScope e -> new Problem(401, "240101", List.of(BAD_CREDENTIALS));
             case OAuthError.InvalidToken e -> new Problem(401, "240101", List.of(BAD_CREDENTIALS));

@@ -93,6 +93,8 @@ public final class StandardDialect implements TokenDialect {
             case OAuthError.UnauthorizedClient u -> 400;
             case OAuthError.UnsupportedGrantType u -> 400;
             case OAuthError.UnsupportedResponseType u -> 400;
+            case OAuthError.InvalidRequestObject o -> 400;
+            case OAuthError.RequestUriNotSupported u -> 400;
             case OAuthError.InvalidScope s -> 400;
             case OAuthError.LoginRequired l -> 400;
             case OAuthError.ConsentRequired c -> 400;

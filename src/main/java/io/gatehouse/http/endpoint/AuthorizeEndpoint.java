@@ -52,7 +52,7 @@ public final class AuthorizeEndpoint implements Endpoint {
     public WebResponse handle(WebRequest req) {
         try {
             Form form = FlowSupport.form(req);
-            AuthorizeService.Valid v = FlowSupport.valid(flow.authorize.validate(AuthorizeParams.request(form)), 302);
+            AuthorizeService.Valid v = FlowSupport.valid(AuthorizeParams.validate(flow.authorize, form), 302);
             Optional<String> cookie = Browser.cookie(req);
             Optional<Session> session = flow.logins.session(cookie);
             return switch (flow.authorize.decide(v, session)) {
@@ -66,11 +66,11 @@ public final class AuthorizeEndpoint implements Endpoint {
                 }
                 case AuthorizeService.Outcome.Login l -> {
                     flow.metrics.authorize(AuthorizeOutcome.LOGIN);
-                    yield login.render(cookie, l.request(), form, Optional.empty(), l.request().loginHint());
+                    yield login.render(cookie, l.request(), AuthorizeParams.shown(v, form), Optional.empty(), l.request().loginHint());
                 }
                 case AuthorizeService.Outcome.Consent c -> {
                     flow.metrics.authorize(AuthorizeOutcome.CONSENT);
-                    yield consent.render(cookie.orElseThrow(), c.request(), c.user(), form);
+                    yield consent.render(cookie.orElseThrow(), c.request(), c.user(), AuthorizeParams.shown(v, form));
                 }
             };
         } catch (FlowSupport.Stop s) {

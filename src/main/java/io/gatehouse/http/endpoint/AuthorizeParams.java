@@ -24,6 +24,11 @@ final class AuthorizeParams {
     static final Set<String> KNOWN = Set.of(CLIENT_ID, REDIRECT_URI, RESPONSE_TYPE, SCOPE, STATE, NONCE, CODE_CHALLENGE,
             CODE_CHALLENGE_METHOD, PROMPT, MAX_AGE, LOGIN_HINT, RESPONSE_MODE, REQUEST, REQUEST_URI);
 
+    /** Checks an authorization request sent as this form (a query or a POST body). */
+    static AuthorizeService.Checked validate(AuthorizeService authorize, Form f) {
+        return authorize.validate(request(f), object -> request(Form.of(object)));
+    }
+
     static AuthorizeService.Request request(Form f) {
         Set<String> repeated = new HashSet<>();
         for (String n : f.names()) {
@@ -31,12 +36,20 @@ final class AuthorizeParams {
         }
         return new AuthorizeService.Request(one(f, CLIENT_ID), one(f, REDIRECT_URI), one(f, RESPONSE_TYPE), one(f, SCOPE),
                 one(f, STATE), one(f, NONCE), one(f, CODE_CHALLENGE), one(f, CODE_CHALLENGE_METHOD), one(f, PROMPT),
-                one(f, MAX_AGE), one(f, LOGIN_HINT), one(f, RESPONSE_MODE), f.has(REQUEST) || f.has(REQUEST_URI), repeated);
+                one(f, MAX_AGE), one(f, LOGIN_HINT), one(f, RESPONSE_MODE), one(f, REQUEST), one(f, REQUEST_URI), repeated);
     }
 
     private static Optional<String> one(Form f, String name) {
         List<String> v = f.all(name);
         return v.isEmpty() || v.getFirst().isEmpty() ? Optional.empty() : Optional.of(v.getFirst());
+    }
+
+    /**
+     * The parameters the sign-in and consent pages continue with: a request object's, once verified (only they count,
+     * and the object need not be verified again, nor still be valid, when the user comes back), else the form's.
+     */
+    static Form shown(AuthorizeService.Valid v, Form f) {
+        return v.requestObject().map(Form::of).orElse(f);
     }
 
     /**

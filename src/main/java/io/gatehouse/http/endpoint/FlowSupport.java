@@ -80,7 +80,7 @@ final class FlowSupport {
         } catch (Form.FormException e) {
             throw new Stop(Html.error(400, "Invalid request", "The authorization request is malformed."));
         }
-        return new ContinueRequest(q, original, valid(authorize.validate(AuthorizeParams.request(original)), 303));
+        return new ContinueRequest(q, original, valid(AuthorizeParams.validate(authorize, original), 303));
     }
 
     record ContinueRequest(String query, Form form, AuthorizeService.Valid valid) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.RequestObjectSigningAlg;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.ScopeClaim;
 import io.gatehouse.core.model.SigningAlg;
@@ -27,7 +28,10 @@ public final class JdbcClientRepository implements ClientRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "client_id, secret_hash, grant_types, scope, token_format, access_token_ttl, "
             + "claims, signing_alg, scope_claim, audience, redirect_uris, post_logout_redirect_uris, require_pkce, "
-            + "refresh_tokens, first_party, id_token_ttl, refresh_token_ttl, created_at, jwt_header_x5t, resource_server, demo";
+            + "refresh_tokens, first_party, id_token_ttl, refresh_token_ttl, created_at, jwt_header_x5t, resource_server, demo, "
+            + "jwks, request_object_signing_alg";
+    /** The index of the demo mark in {@link #values}: an update leaves it alone. */
+    private static final int DEMO = 20;
 
     private final Jdbc jdbc;
 
@@ -48,7 +52,7 @@ public final class JdbcClientRepository implements ClientRepository {
     @Override
     public boolean insert(Client c) {
         Object[] v = values(c);
-        return 1 == jdbc.update("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        return 1 == jdbc.update("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 + "on conflict do nothing", v);
     }
 
@@ -57,12 +61,14 @@ public final class JdbcClientRepository implements ClientRepository {
     public boolean update(Client c) {
         Object[] v = values(c);
         Object[] args = new Object[v.length - 1];
-        System.arraycopy(v, 1, args, 0, v.length - 2);
+        System.arraycopy(v, 1, args, 0, DEMO - 1);
+        System.arraycopy(v, DEMO + 1, args, DEMO - 1, v.length - DEMO - 1);
         args[v.length - 2] = c.id().value();
         return jdbc.update("update clients set secret_hash = ?, grant_types = ?, scope = ?, token_format = ?, "
                 + "access_token_ttl = ?, claims = ?, signing_alg = ?, scope_claim = ?, audience = ?, redirect_uris = ?, "
                 + "post_logout_redirect_uris = ?, require_pkce = ?, refresh_tokens = ?, first_party = ?, id_token_ttl = ?, "
-                + "refresh_token_ttl = ?, created_at = ?, jwt_header_x5t = ?, resource_server = ? where client_id = ?", args) == 1;
+                + "refresh_token_ttl = ?, created_at = ?, jwt_header_x5t = ?, resource_server = ?, jwks = ?, "
+                + "request_object_signing_alg = ? where client_id = ?", args) == 1;
     }
 
     @Override
@@ -77,7 +83,8 @@ public final class JdbcClientRepository implements ClientRepository {
                 c.signingAlg().name(), c.scopeClaim().name(), c.audience().orElse(null), json(c.redirectUris()),
                 json(c.postLogoutRedirectUris()), c.requirePkce(), c.refreshTokens(), c.firstParty(),
                 c.idTokenTtl().toSeconds(), c.refreshTokenTtl().toSeconds(), c.createdAt().getEpochSecond(), c.jwtHeaderX5t(),
-                c.resourceServer(), c.demo()};
+                c.resourceServer(), c.demo(), c.jwks().orElse(null),
+                c.requestObjectSigningAlg().map(RequestObjectSigningAlg::wireName).orElse(null)};
     }
 
     private static Client map(ResultSet rs) throws SQLException {
@@ -96,7 +103,14 @@ public final class JdbcClientRepository implements ClientRepository {
                 rs.getBoolean("require_pkce"), rs.getBoolean("refresh_tokens"), rs.getBoolean("first_party"),
                 Duration.ofSeconds(rs.getLong("id_token_ttl")), Duration.ofSeconds(rs.getLong("refresh_token_ttl")),
                 Instant.ofEpochSecond(rs.getLong("created_at")), rs.getBoolean("jwt_header_x5t"),
-                rs.getBoolean("resource_server"), rs.getBoolean("demo"));
+                rs.getBoolean("resource_server"), rs.getBoolean("demo"), Optional.ofNullable(rs.getString("jwks")),
+                requestObjectSigningAlg(rs.getString("request_object_signing_alg")));
+    }
+
+    private static Optional<RequestObjectSigningAlg> requestObjectSigningAlg(String name) throws SQLException {
+        if (name == null) return Optional.empty();
+        return Optional.of(RequestObjectSigningAlg.fromWire(name)
+                .orElseThrow(() -> new SQLException("unknown request_object_signing_alg in the clients table")));
     }
 
     private static String json(Object o) {

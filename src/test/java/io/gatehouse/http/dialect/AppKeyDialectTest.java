@@ -119,6 +119,8 @@ class AppKeyDialectTest {
             Map.entry("UnauthorizedClient", new Object[]{403, "The app is not allowed to obtain access tokens"}),
             Map.entry("UnsupportedGrantType", new Object[]{400, "Unsupported grant_type"}),
             Map.entry("UnsupportedResponseType", new Object[]{400, "Unsupported response_type"}),
+            Map.entry("InvalidRequestObject", new Object[]{400, "The request object is expired"}),
+            Map.entry("RequestUriNotSupported", new Object[]{400, "request_uri is not supported"}),
             Map.entry("InvalidScope", new Object[]{403, "The app has no access to the requested scope"}),
             Map.entry("AccessDenied", new Object[]{403, "Access denied"}),
             Map.entry("LoginRequired", new Object[]{403, "Login required"}),

@@ -39,6 +39,8 @@ final class DialectFixtures {
                 Map.entry("UnauthorizedClient", new OAuthError.UnauthorizedClient("The client is not allowed to use the client_credentials grant")),
                 Map.entry("UnsupportedGrantType", new OAuthError.UnsupportedGrantType("Unsupported grant_type")),
                 Map.entry("UnsupportedResponseType", new OAuthError.UnsupportedResponseType("Unsupported response_type")),
+                Map.entry("InvalidRequestObject", new OAuthError.InvalidRequestObject("The request object is expired")),
+                Map.entry("RequestUriNotSupported", new OAuthError.RequestUriNotSupported("request_uri is not supported")),
                 Map.entry("InvalidScope", new OAuthError.InvalidScope("The requested scope is invalid")),
                 Map.entry("AccessDenied", new OAuthError.AccessDenied("Access denied")),
                 Map.entry("LoginRequired", new OAuthError.LoginRequired("Login required")),

@@ -125,6 +125,8 @@ class JsonClientCredentialsDialectTest {
             Map.entry("UnauthorizedClient", new Object[]{403, "240301", "Forbidden", "The client is not allowed to use the client_credentials grant"}),
             Map.entry("UnsupportedGrantType", new Object[]{400, "240007", "Bad Request", "grant_type must be client_credentials"}),
             Map.entry("UnsupportedResponseType", new Object[]{400, "240000", "Bad Request", "Unsupported response_type"}),
+            Map.entry("InvalidRequestObject", new Object[]{400, "240000", "Bad Request", "The request object is expired"}),
+            Map.entry("RequestUriNotSupported", new Object[]{400, "240000", "Bad Request", "request_uri is not supported"}),
             Map.entry("InvalidScope", new Object[]{401, "240101", "Unauthorized", "Invalid client credentials or scope"}),
             Map.entry("AccessDenied", new Object[]{403, "240301", "Forbidden", "Access denied"}),
             Map.entry("LoginRequired", new Object[]{403, "240301", "Forbidden", "Login required"}),

@@ -3,11 +3,13 @@ package io.gatehouse.store.jdbc;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.RequestObjectSigningAlg;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.ScopeClaim;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
 import io.gatehouse.core.port.ClientRepository;
+import io.gatehouse.testing.RequestObjects;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -58,6 +60,8 @@ abstract class ClientRepositoryContract extends StoreContract {
                 .createdAt(Instant.parse("2026-01-02T03:04:05Z"))
                 .jwtHeaderX5t(true)
                 .resourceServer(true)
+                .jwks(RequestObjects.RP.jwks())
+                .requestObjectSigningAlg(RequestObjectSigningAlg.EdDSA)
                 .build();
     }
 
@@ -86,6 +90,17 @@ abstract class ClientRepositoryContract extends StoreContract {
         assertEquals(Optional.empty(), found.audience());
         assertEquals(List.of(), found.redirectUris());
         assertEquals(Map.of(), found.claims());
+    }
+
+    @Test
+    void insertWhenUnsignedRequestObjectsThenNoneKeptWithoutKeys() {
+        Client c = Client.builder(new ClientId("unsigned")).grantTypes(Set.of(GrantType.AUTHORIZATION_CODE))
+                .requestObjectSigningAlg(RequestObjectSigningAlg.NONE).build();
+        assertTrue(repo().insert(c));
+        Client found = repo().find(c.id()).orElseThrow();
+        assertEquals(Optional.of(RequestObjectSigningAlg.NONE), found.requestObjectSigningAlg());
+        assertEquals(Optional.empty(), found.jwks());
+        assertEquals(c, found);
     }
 
     @Test
