@@ -52,14 +52,14 @@ public final class UserClaims {
     }
 
     /** The user's claims the scope releases, without {@code sub}; custom claims go with {@code profile}. */
-    public static Map<String, Object> forScope(User user, Scope scope) {
+    static Map<String, Object> forScope(User user, Scope scope) {
         Map<String, Object> out = all(user);
         out.keySet().removeIf(k -> !scope.contains(SCOPE_OF.getOrDefault(k, "profile")));
         return out;
     }
 
     /** The user's standard claims named in one member of a claims request (those the user lacks are left out). */
-    public static Map<String, Object> requested(User user, Map<String, ClaimsRequest.Claim> member) {
+    static Map<String, Object> requested(User user, Map<String, ClaimsRequest.Claim> member) {
         Map<String, Object> out = all(user);
         out.keySet().removeIf(k -> !SCOPE_OF.containsKey(k) || !member.containsKey(k));
         return out;
