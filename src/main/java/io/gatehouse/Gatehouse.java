@@ -203,8 +203,8 @@ public final class Gatehouse implements AutoCloseable {
         var limiter = new AttemptLimiter(attemptCounters, config.abuse().attempts(), clock);  // one per process
         var authenticator = new ClientAuthenticator(clients, hasher, limiter, random, audit);
         var issuerSvc = new TokenIssuer(issuer, keys, tokens, clock, random);
-        var oidc = OidcWiring.create(db, issuer, clients, tokens, keys, issuerSvc, authenticator, hasher, limiter, metrics,
-                audit, clock, random);
+        var oidc = OidcWiring.create(db, issuer, config.acr(), clients, tokens, keys, issuerSvc, authenticator, hasher,
+                limiter, metrics, audit, clock, random);
         var tokenService = new TokenService(authenticator, new ClientCredentialsGrant(issuerSvc), oidc.codeGrant(),
                 oidc.refreshGrant());
 
@@ -322,10 +322,11 @@ public final class Gatehouse implements AutoCloseable {
         m.put("access_token_signing_alg_values_supported", algs);
         m.put("scopes_supported", List.of("openid", "profile", "email", "phone", "address", "offline_access"));
         m.put("claims_supported", io.gatehouse.core.UserClaims.supported());
+        m.put("claims_parameter_supported", true);
+        m.put("acr_values_supported", config.acr().supported());
         m.put("code_challenge_methods_supported", List.of("S256"));
         m.put("prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         m.put("authorization_response_iss_parameter_supported", true);
-        m.put("claims_parameter_supported", false);
         m.put("request_parameter_supported", true);
         m.put("request_uri_parameter_supported", false);
         List<String> requestObjectAlgs = new ArrayList<>();

@@ -12,6 +12,7 @@ import io.gatehouse.core.UserInfoService;
 import io.gatehouse.core.grant.AuthorizationCodeGrant;
 import io.gatehouse.core.grant.RefreshTokenGrant;
 import io.gatehouse.core.grant.UserTokens;
+import io.gatehouse.core.model.Acr;
 import io.gatehouse.core.port.AuditLog;
 import io.gatehouse.core.port.ClientRepository;
 import io.gatehouse.core.port.TokenStore;
@@ -48,22 +49,22 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
     static final String REVOKE = "/oauth2/revoke";
     static final String LOGOUT = LogoutEndpoint.PATH;
 
-    static OidcWiring create(Database db, String issuer, ClientRepository clients, TokenStore tokens, SigningKeys keys,
+    static OidcWiring create(Database db, String issuer, Acr acr, ClientRepository clients, TokenStore tokens, SigningKeys keys,
                              TokenIssuer issuerSvc, ClientAuthenticator authenticator, SecretHasher hasher,
                              AttemptLimiter limiter, Metrics metrics, AuditLog audit, Clock clock, SecureRandom random) {
         var users = new JdbcUserStore(db);
         var codes = new JdbcCodeStore(db);
         var logins = new LoginService(users, new JdbcSessionStore(db), hasher, limiter, clock, random, audit);
-        var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, clock), tokens, codes, clock, random);
+        var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, acr, clock), tokens, codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clients, clock);
         var browser = new Browser(issuer);
         var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db, clock), logins,
-                new RequestObjectVerifier(issuer, clock), issuer, clock, random);
+                new RequestObjectVerifier(issuer, clock), acr, issuer, clock, random);
         return new OidcWiring(new AuthorizationCodeGrant(codes, users, userTokens, clock),
                 new RefreshTokenGrant(tokens, codes, codes, users, userTokens, clock), validator,
                 AuthorizeEndpoint.create(authorize, logins, browser, metrics),
                 new LogoutEndpoint(logins, clients, validator, browser),
-                new UserInfoEndpoint(new UserInfoService(validator, users)),
+                new UserInfoEndpoint(new UserInfoService(validator, users, codes)),
                 new IntrospectionEndpoint(new IntrospectionService(authenticator, validator, tokens, users, issuer, clock)),
                 new RevocationEndpoint(new RevocationService(authenticator, validator, tokens, codes)));
     }

@@ -3,6 +3,7 @@ package io.gatehouse.admin;
 import io.gatehouse.AuditLogger;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.User;
+import io.gatehouse.http.Json;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcUserStore;
 import picocli.CommandLine.Command;
@@ -64,15 +65,22 @@ public final class UserCommands implements Runnable {
         Boolean emailVerified;
         @Option(names = "--name", paramLabel = "N", description = "Full name (the OIDC name claim).")
         String name;
-        @Option(names = "--claim", paramLabel = "key=value", description = "Further claim, e.g. given_name=Ada (repeatable; replaces all on update).")
+        @Option(names = "--claim", paramLabel = "key=value", description = "Further claim, e.g. given_name=Ada (repeatable; "
+                + "replaces all on update). Not address: see --address-json.")
         Map<String, String> claims;
+        @Option(names = "--address-json", paramLabel = "JSON", description = "The address claim (OIDC Core 5.1.1), a JSON "
+                + "object of at most 2048 bytes with string members formatted, street_address, locality, region, "
+                + "postal_code, country, e.g. '{\"street_address\":\"1 Main St\",\"locality\":\"Springfield\","
+                + "\"country\":\"US\"}'. '{}' removes it.")
+        String addressJson;
 
         UserAdmin.Changes changes() {
-            return new UserAdmin.Changes(email, emailVerified, name, claims);
+            return new UserAdmin.Changes(email, emailVerified, name, claims,
+                    addressJson == null ? null : UserAdmin.address(addressJson));
         }
 
         boolean any() {
-            return email != null || emailVerified != null || name != null || claims != null;
+            return email != null || emailVerified != null || name != null || claims != null || addressJson != null;
         }
     }
 
@@ -92,13 +100,15 @@ public final class UserCommands implements Runnable {
         @Override
         public Integer call() {
             String pw;
+            UserAdmin.Changes changes;
             try {  // before the database is opened: a prompt may wait
+                changes = profile.changes();
                 pw = SecretInput.password(password, passwordStdin, "user add " + username);
             } catch (IllegalArgumentException e) {
                 return refuse(e);
             }
             return with(admin -> {
-                User u = admin.add(username, pw, profile.changes());
+                User u = admin.add(username, pw, changes);
                 System.out.println("user " + u.username() + " added (sub " + u.id() + ")");
                 return 0;
             });
@@ -203,6 +213,8 @@ public final class UserCommands implements Runnable {
                 System.out.println("email:           " + u.email().orElse("-"));
                 System.out.println("email_verified:  " + u.emailVerified());
                 System.out.println("claims:          " + u.claims());
+                System.out.println("address:         " + u.address().map(a -> new String(Json.write(a.members()),
+                        java.nio.charset.StandardCharsets.UTF_8)).orElse("-"));
                 System.out.println("created_at:      " + u.createdAt());
                 System.out.println("updated_at:      " + u.updatedAt());
                 return 0;

@@ -1,6 +1,7 @@
 package io.gatehouse.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.gatehouse.core.model.Acr;
 import io.gatehouse.core.token.keys.KeyPolicy;
 import io.gatehouse.http.Json;
 import io.gatehouse.store.jdbc.DatabaseSettings;
@@ -38,7 +39,7 @@ public final class ConfigLoader {
     static final Set<String> KEYS = Set.of("host", "port", "data", "db-url", "db-user", "db-password", "issuer",
             "mounts", "resource-api", "demo", "max-body-bytes", "db-pool-size", "purge-interval-seconds", "metrics", "durability",
             "allow-insecure-permissions", "jwks-max-age-seconds", "key-rotation-days", "kek-file",
-            "resource-api-audience", "resource-api-scope");
+            "resource-api-audience", "resource-api-scope", "acr-password");
     /** The keys of {@link HttpConfig}: timeouts, limits, management listener. */
     static final Set<String> HTTP_KEYS = Set.of("header-timeout-seconds", "body-timeout-seconds", "idle-timeout-seconds",
             "max-connections", "max-concurrent-requests", "max-buffered-request-bytes", "management-enabled",
@@ -88,7 +89,8 @@ public final class ConfigLoader {
                 pick(null, env.get("GATEHOUSE_RESOURCE_API_SCOPE"), text(file, "resource-api-scope"), null));
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBody,
                 java.time.Duration.ofSeconds(purge), metrics, keys, resourceApiAccess, AbuseConfig.load(env, file),
-                http(env, file));
+                http(env, file), new Acr(pick(null, env.get("GATEHOUSE_ACR_PASSWORD"), text(file, "acr-password"),
+                Acr.DEFAULT_PASSWORD)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.gatehouse.config;
 
+import io.gatehouse.core.model.Acr;
 import io.gatehouse.store.jdbc.DatabaseSettings;
 
 import java.nio.file.Path;
@@ -22,11 +23,12 @@ import java.util.Optional;
  * @param resourceApiAccess which tokens the resource API accepts (audience, required scope)
  * @param abuse       attempt limits, the hashing queue, trusted proxies
  * @param http        HTTP timeouts and limits, and the management listener (health, metrics)
+ * @param acr         the acr values the ID token asserts for each way of signing in (config key acr-password)
  */
 public record ServerConfig(String host, int port, DatabaseSettings database, Optional<String> issuer, List<Mount> mounts,
                            boolean resourceApi, boolean demo, int maxBodyBytes, Duration purgeInterval, boolean metrics,
                            KeyConfig keys, ResourceApiConfig resourceApiAccess, AbuseConfig abuse,
-                           HttpConfig http) {
+                           HttpConfig http, Acr acr) {
     public static final int DEFAULT_PORT = 9000;
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_MAX_BODY = 64 * 1024;
@@ -44,6 +46,7 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
         if (purgeInterval.isNegative()) throw new IllegalArgumentException("purge interval must not be negative");
         resourceApiAccess = resourceApiAccess == null ? ResourceApiConfig.defaults() : resourceApiAccess;
         if (abuse == null) abuse = AbuseConfig.defaults();
+        if (acr == null) acr = Acr.DEFAULT;
         if (http.managementEnabled() && http.managementPort() != 0 && http.managementPort() == port) {
             throw new IllegalArgumentException("management-port must differ from port (" + port + ")");
         }
@@ -95,64 +98,69 @@ public record ServerConfig(String host, int port, DatabaseSettings database, Opt
 
     public ServerConfig withResourceApi(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, on, demo, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess, abuse, http);
+                resourceApiAccess, abuse, http, acr);
     }
 
     public ServerConfig withDemo(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, on, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess, abuse, http);
+                resourceApiAccess, abuse, http, acr);
     }
 
     public ServerConfig withPurgeInterval(Duration interval) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, interval, metrics, keys,
-                resourceApiAccess, abuse, http);
+                resourceApiAccess, abuse, http, acr);
     }
 
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, on, keys,
-                resourceApiAccess, abuse, http);
+                resourceApiAccess, abuse, http, acr);
     }
 
     public ServerConfig withIssuer(String newIssuer) {
         return new ServerConfig(host, port, database, Optional.of(newIssuer), mounts, resourceApi, demo, maxBodyBytes,
-                purgeInterval, metrics, keys, resourceApiAccess, abuse, http);
+                purgeInterval, metrics, keys, resourceApiAccess, abuse, http, acr);
     }
 
     public ServerConfig withMounts(List<Mount> newMounts) {
         return new ServerConfig(host, port, database, issuer, newMounts, resourceApi, demo, maxBodyBytes, purgeInterval,
-                metrics, keys, resourceApiAccess, abuse, http);
+                metrics, keys, resourceApiAccess, abuse, http, acr);
     }
 
     public ServerConfig withResourceApiAccess(ResourceApiConfig r) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
-                keys, r, abuse, http);
+                keys, r, abuse, http, acr);
     }
 
     public ServerConfig withKeys(KeyConfig k) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, k,
-                resourceApiAccess, abuse, http);
+                resourceApiAccess, abuse, http, acr);
     }
 
     public ServerConfig withHttp(HttpConfig h) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
-                keys, resourceApiAccess, abuse, h);
+                keys, resourceApiAccess, abuse, h, acr);
     }
 
     public ServerConfig withAbuse(AbuseConfig a) {
         return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
-                keys, resourceApiAccess, a, http);
+                keys, resourceApiAccess, a, http, acr);
+    }
+
+    public ServerConfig withAcr(Acr a) {
+        return new ServerConfig(host, port, database, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics,
+                keys, resourceApiAccess, abuse, http, a);
     }
 
     public ServerConfig withDatabase(DatabaseSettings db) {
         return new ServerConfig(host, port, db, issuer, mounts, resourceApi, demo, maxBodyBytes, purgeInterval, metrics, keys,
-                resourceApiAccess, abuse, http);
+                resourceApiAccess, abuse, http, acr);
     }
 
     /** A config for tests: port 0 (also for the management listener), the embedded database in {@code dataDir}, defaults elsewhere. */
     public static ServerConfig forTest(Path dataDir) {
         return new ServerConfig(DEFAULT_HOST, 0, DatabaseSettings.embedded(dataDir), Optional.empty(), defaultMounts(),
                 true, false, DEFAULT_MAX_BODY, DEFAULT_PURGE_INTERVAL, true, KeyConfig.defaults(),
-                ResourceApiConfig.defaults(), AbuseConfig.defaults(), HttpConfig.forTest());
+                ResourceApiConfig.defaults(), AbuseConfig.defaults(), HttpConfig.forTest(), Acr.DEFAULT);
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.gatehouse.core;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.grant.Pkce;
+import io.gatehouse.core.model.Acr;
 import io.gatehouse.core.model.AuthorizationCode;
+import io.gatehouse.core.model.ClaimsParameter;
+import io.gatehouse.core.model.ClaimsRequest;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.GrantType;
@@ -22,6 +25,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -31,7 +36,7 @@ import java.util.function.Function;
  * The authorization endpoint's use case (RFC 6749 §4.1, OIDC Core §3.1.2, RFC 7636, RFC 9207). First the
  * client and redirect URI are checked: when either is wrong nothing is redirected anywhere. Every other
  * problem is reported to the client's registered redirect URI. Then the session decides: sign in, consent,
- * or a single-use code bound to client, redirect URI, PKCE challenge, nonce, scope and user.
+ * or a single-use code bound to client, redirect URI, PKCE challenge, nonce, scope, claims request and user.
  */
 public final class AuthorizeService {
     public static final Duration CODE_TTL = Duration.ofMinutes(5);
@@ -43,15 +48,18 @@ public final class AuthorizeService {
 
     /**
      * What the caller sent, as single values (absent = not sent); {@code repeated} names repeated parameters.
-     * {@code request} is a request object by value, {@code requestUri} a reference to one (OIDC Core §6).
+     * {@code request} is a request object by value, {@code requestUri} a reference to one (OIDC Core §6);
+     * {@code claims} is the claims parameter (OIDC Core §5.5) as the web layer parsed it.
      */
     public record Request(Optional<String> clientId, Optional<String> redirectUri, Optional<String> responseType,
                           Optional<String> scope, Optional<String> state, Optional<String> nonce,
                           Optional<String> codeChallenge, Optional<String> codeChallengeMethod, Optional<String> prompt,
                           Optional<String> maxAge, Optional<String> loginHint, Optional<String> responseMode,
-                          Optional<String> request, Optional<String> requestUri, Set<String> repeated) {
+                          Optional<String> request, Optional<String> requestUri, Set<String> repeated,
+                          ClaimsParameter claims) {
         public Request {
             repeated = Set.copyOf(repeated);
+            claims = claims == null ? ClaimsParameter.ABSENT : claims;
         }
     }
 
@@ -60,15 +68,28 @@ public final class AuthorizeService {
     }
 
     /**
-     * A request whose every part checked out.
+     * A request whose every part checked out; {@code claims} holds only the claims this server knows.
      *
      * @param requestObject the parameters of the request object it came in, if it did: what the sign-in and consent
      *                      pages continue with (verified once, so an object that expires meanwhile does not matter)
      */
     public record Valid(Client client, String redirectUri, boolean redirectUriSent, Scope scope, Optional<String> state,
                         Optional<String> nonce, Optional<String> codeChallenge, Set<String> prompt,
-                        Optional<Long> maxAge, Optional<String> loginHint,
+                        Optional<Long> maxAge, Optional<String> loginHint, ClaimsRequest claims,
                         Optional<Map<String, String>> requestObject) implements Checked {
+        /**
+         * What the user consents to: the scope, plus the scopes that release the user claims of the claims request
+         * (a claim asked for by name needs the same consent as its scope).
+         */
+        public Scope consentScope() {
+            return new Scope(consentValues(scope, claims));
+        }
+
+        static Set<String> consentValues(Scope scope, ClaimsRequest claims) {
+            Set<String> all = new LinkedHashSet<>(scope.values());
+            all.addAll(UserClaims.scopesOf(claims));
+            return all;
+        }
     }
 
     /** What to do next. */
@@ -93,17 +114,21 @@ public final class AuthorizeService {
     private final ConsentStore consents;
     private final LoginService logins;
     private final RequestObjectVerifier requestObjects;
+    private final Acr acr;
     private final String issuer;
     private final Clock clock;
     private final SecureRandom random;
 
+    /** @param acr the acr values of this server's ways of signing in, to refuse an essential acr none of them meets */
     public AuthorizeService(ClientRepository clients, CodeStore codes, ConsentStore consents, LoginService logins,
-                            RequestObjectVerifier requestObjects, String issuer, Clock clock, SecureRandom random) {
+                            RequestObjectVerifier requestObjects, Acr acr, String issuer, Clock clock,
+                            SecureRandom random) {
         this.clients = clients;
         this.codes = codes;
         this.consents = consents;
         this.logins = logins;
         this.requestObjects = requestObjects;
+        this.acr = acr;
         this.issuer = issuer;
         this.clock = clock;
         this.random = random;
@@ -213,8 +238,23 @@ public final class AuthorizeService {
             if (!v.matches("[0-9]{1,9}")) return err.of(new OAuthError.InvalidRequest("max_age must be a non-negative integer"));
             maxAge = Optional.of(Long.parseLong(v));
         }
+        ClaimsRequest claims;
+        switch (r.claims()) {
+            case ClaimsParameter.Malformed m -> {
+                return err.of(new OAuthError.InvalidRequest(m.reason()));
+            }
+            case ClaimsParameter.Parsed p -> claims = p.request().retain(UserClaims.requestable());
+        }
+        Set<String> consent = Valid.consentValues(scope, claims);
+        if (consent.size() > Scope.MAX_TOKENS || String.join(" ", consent).length() > Scope.MAX_LENGTH) {
+            return err.of(new OAuthError.InvalidScope("The scope and the scopes of the claims requested are too long"));
+        }
+        if (!meetsEssentialAcr(claims)) {
+            return err.of(new OAuthError.UnmetAuthenticationRequirements(
+                    "No sign-in this server offers meets the essential acr values requested"));
+        }
         return new Valid(client, redirectUri, r.redirectUri().isPresent(), scope, state, r.nonce(), r.codeChallenge(),
-                prompt, maxAge, r.loginHint().filter(h -> h.length() <= User.MAX_USERNAME), requestObject);
+                prompt, maxAge, r.loginHint().filter(h -> h.length() <= User.MAX_USERNAME), claims, requestObject);
     }
 
     /** The state to echo on an error redirect: none when repeated or too long. */
@@ -242,6 +282,16 @@ public final class AuthorizeService {
         }
     }
 
+    /**
+     * OIDC Core §5.5.1.1: an acr asked for as essential in the ID token with values must be met, else the
+     * authentication fails. Sign-in is by password only, so the request fails at once when the password value is not
+     * among them. A voluntary acr (or acr_values) is a wish: the ID token then states what really happened.
+     */
+    private boolean meetsEssentialAcr(ClaimsRequest claims) {
+        ClaimsRequest.Claim c = claims.idToken().get("acr");
+        return c == null || !c.essential() || c.values().isEmpty() || c.values().contains(acr.password());
+    }
+
     /** Decides the next step for a valid request and the browser's session (if any). */
     public Outcome decide(Valid v, Optional<Session> session) {
         ErrorSink err = new ErrorSink(v.redirectUri(), v.state());
@@ -254,6 +304,11 @@ public final class AuthorizeService {
             return v.prompt().contains(Prompt.NONE)
                     ? err.of(new OAuthError.LoginRequired("The user is not signed in")) : new Outcome.Login(v);
         }
+        List<Object> sub = v.claims().valuesOf("sub");
+        if (!sub.isEmpty() && !sub.contains(user.get().id())) {
+            // OIDC Core §5.5.1: a positive answer only for the user that sub names.
+            return err.of(new OAuthError.LoginRequired("The signed-in user is not the one the claims parameter names in sub"));
+        }
         if (needsConsent(v, user.get())) {
             return v.prompt().contains(Prompt.NONE)
                     ? err.of(new OAuthError.ConsentRequired("The user has not consented")) : new Outcome.Consent(v, user.get());
@@ -263,7 +318,7 @@ public final class AuthorizeService {
 
     /** The user allowed the request on the consent page: remember it. */
     public void allow(Valid v, User user) {
-        consents.grant(user.id(), v.client().id(), v.scope());
+        consents.grant(user.id(), v.client().id(), v.consentScope());
     }
 
     /** The user denied the request on the consent page. */
@@ -274,14 +329,14 @@ public final class AuthorizeService {
     private boolean needsConsent(Valid v, User user) {
         if (v.prompt().contains(Prompt.CONSENT)) return true;
         if (v.client().firstParty()) return false;
-        return consents.find(user.id(), v.client().id()).map(s -> !s.containsAll(v.scope())).orElse(true);
+        return consents.find(user.id(), v.client().id()).map(s -> !s.containsAll(v.consentScope())).orElse(true);
     }
 
     private Outcome issueCode(Valid v, User user, Instant authTime) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String code = Tokens.random(random, 32);
         codes.save(new AuthorizationCode(Tokens.hash(code), Tokens.random(random, 18), v.client().id(), user.id(),
-                v.redirectUri(), v.redirectUriSent(), v.scope(), v.nonce(), v.codeChallenge(), authTime, now,
+                v.redirectUri(), v.redirectUriSent(), v.scope(), v.nonce(), v.codeChallenge(), v.claims(), authTime, now,
                 now.plus(CODE_TTL)));
         Map<String, String> p = new LinkedHashMap<>();
         p.put("code", code);

@@ -25,6 +25,7 @@ public final class Params {
     public static final String PROMPT = "prompt";
     public static final String MAX_AGE = "max_age";
     public static final String LOGIN_HINT = "login_hint";
+    public static final String CLAIMS = "claims";
     public static final String REQUEST = "request";
     public static final String REQUEST_URI = "request_uri";
     public static final String TOKEN = "token";

@@ -74,4 +74,39 @@ class UserCommandsTest {
         assertEquals(2, run("user", "add", "with space", "--password", "long enough").code());
         assertEquals(2, run("user", "show", "nobody").code());
     }
+
+    @Test
+    void userAddWhenAddressJsonThenStoredShownUpdatedAndRemoved() {
+        Run add = run("user", "add", "eve", "--password", "long enough", "--address-json",
+                "{\"street_address\":\"1 Main St\",\"locality\":\"Springfield\",\"country\":\"US\"}");
+        assertEquals(0, add.code(), add.err());
+        assertTrue(run("user", "show", "eve").out().contains(
+                "address:         {\"street_address\":\"1 Main St\",\"locality\":\"Springfield\",\"country\":\"US\"}"));
+        assertEquals(0, run("user", "update", "eve", "--name", "Eve").code());
+        assertTrue(run("user", "show", "eve").out().contains("\"locality\":\"Springfield\""), "kept when not given");
+        assertEquals(0, run("user", "update", "eve", "--address-json", "{\"formatted\":\"2 Side St\"}").code());
+        assertTrue(run("user", "show", "eve").out().contains("address:         {\"formatted\":\"2 Side St\"}"));
+        assertEquals(0, run("user", "update", "eve", "--address-json", "{}").code());
+        assertTrue(run("user", "show", "eve").out().contains("address:         -"));
+    }
+
+    @Test
+    void userAddWhenAddressBadThenRefusedWithTheReason() {
+        String[][] cases = {
+                {"{\"street\":\"x\"}", "'street' is not one of"},
+                {"{\"country\":49}", "'country' must be a string"},
+                {"[\"1 Main St\"]", "must be a JSON object"},
+                {"1 Main St", "not valid JSON"},
+                {"{\"formatted\":\"a\",\"formatted\":\"b\"}", "Duplicate keys"},
+                {"{\"formatted\":\"" + "x".repeat(2040) + "\"}", "at most 2048 bytes"}};
+        for (String[] c : cases) {
+            Run r = run("user", "add", "fay", "--password", "long enough", "--address-json", c[0]);
+            assertEquals(2, r.code(), c[0]);
+            assertTrue(r.err().contains(c[1]), r.err());
+        }
+        Run plain = run("user", "add", "fay", "--password", "long enough", "--claim", "address=1 Main St");
+        assertEquals(2, plain.code());
+        assertTrue(plain.err().contains("--address-json"), plain.err());
+        assertEquals("", run("user", "list").out(), "nothing was added");
+    }
 }

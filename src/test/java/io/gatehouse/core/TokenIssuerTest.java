@@ -79,14 +79,14 @@ class TokenIssuerTest {
 
     @Test
     void jwtHeaderX5tWhenClientAsksThenAccessAndIdTokensCarryTheCertificateThumbprintAndOthersDoNot() throws Exception {
-        io.gatehouse.core.token.IdTokens ids = new io.gatehouse.core.token.IdTokens(issuer, clock);
+        io.gatehouse.core.token.IdTokens ids = new io.gatehouse.core.token.IdTokens(issuer, io.gatehouse.core.model.Acr.DEFAULT, clock);
         io.gatehouse.core.model.User user = new io.gatehouse.core.model.User("u1", "alice", "x", Optional.empty(),
                 Optional.empty(), false, Map.of(), clock.instant(), clock.instant());
         for (SigningAlg alg : SigningAlg.values()) {
             Client with = Client.builder(new ClientId("x5t-" + alg)).secretHash("x").signingAlg(alg).jwtHeaderX5t(true).build();
             Client without = Client.builder(new ClientId("plain-" + alg)).secretHash("x").signingAlg(alg).build();
             String at = issuer.accessToken(with, "s", Scope.EMPTY, Optional.empty(), Map.of()).value();
-            String id = ids.issue(with, user, Scope.of("openid"), clock.instant(), Optional.empty(), at);
+            String id = ids.issue(with, user, io.gatehouse.core.model.ClaimsRequest.NONE, clock.instant(), Optional.empty(), at);
             for (String jwt : List.of(at, id)) {
                 JWSObject jws = JWSObject.parse(jwt);
                 SigningKeys.Key key = keys.forKid(jws.getHeader().getKeyID()).orElseThrow();
@@ -96,7 +96,7 @@ class TokenIssuerTest {
                 assertTrue(jws.verify(key.verifier()));
             }
             String plainAt = issuer.accessToken(without, "s", Scope.EMPTY, Optional.empty(), Map.of()).value();
-            String plainId = ids.issue(without, user, Scope.of("openid"), clock.instant(), Optional.empty(), plainAt);
+            String plainId = ids.issue(without, user, io.gatehouse.core.model.ClaimsRequest.NONE, clock.instant(), Optional.empty(), plainAt);
             for (String jwt : List.of(plainAt, plainId)) {
                 assertFalse(JWSObject.parse(jwt).getHeader().toJSONObject().containsKey("x5t"), alg + ": no x5t");
                 assertFalse(JWSObject.parse(jwt).getHeader().toJSONObject().containsKey("x5c"), alg + ": no x5c");

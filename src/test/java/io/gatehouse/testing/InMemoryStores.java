@@ -49,6 +49,10 @@ public final class InMemoryStores {
         public Optional<AuthorizationCode> findByGrantId(String g) {
             return codes.values().stream().filter(c -> c.grantId().equals(g)).findFirst();
         }
+        public Optional<AuthorizationCode> findByJwt(String jti) {
+            return jtisByGrant.entrySet().stream().filter(e -> e.getValue().contains(jti)).findFirst()
+                    .flatMap(e -> findByGrantId(e.getKey()));
+        }
         public boolean consume(String h, Instant now) {
             AuthorizationCode c = codes.get(h);
             return c != null && now.isBefore(c.expiresAt()) && consumedCodes.add(h);

@@ -80,6 +80,14 @@ public sealed interface OAuthError {
         public String code() { return "request_uri_not_supported"; }
     }
 
+    /**
+     * OpenID Connect Core Error Code unmet_authentication_requirements 1.0: the client asked, as essential, for an
+     * {@code acr} this server cannot assert (OIDC Core §5.5.1.1: a failed authentication attempt).
+     */
+    record UnmetAuthenticationRequirements(String description) implements OAuthError {
+        public String code() { return "unmet_authentication_requirements"; }
+    }
+
     /** RFC 6750: the bearer token is missing, expired, revoked or malformed. */
     record InvalidToken(String description) implements OAuthError {
         public String code() { return "invalid_token"; }

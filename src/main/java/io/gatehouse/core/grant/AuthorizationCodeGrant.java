@@ -57,7 +57,8 @@ public final class AuthorizationCodeGrant {
         checkRedirectUri(code, request.redirectUri());
         checkPkce(code, request.codeVerifier());
         User user = users.find(code.userId()).orElseThrow(() -> invalidGrant(INVALID_CODE));
-        return userTokens.issue(client, user, code.grantId(), code.scope(), code.scope(), code.authTime(), code.nonce());
+        return userTokens.issue(client, user, code.grantId(), code.scope(), code.scope(), code.claims(), code.authTime(),
+                code.nonce());
     }
 
     static void checkRedirectUri(AuthorizationCode code, Optional<String> sent) {

@@ -70,6 +70,7 @@ public final class RefreshTokenGrant {
         }
         AuthorizationCode grant = grants.findByGrantId(family).orElseThrow(() -> invalidGrant(INVALID));
         User user = users.find(old.subject()).orElseThrow(() -> invalidGrant(INVALID));
-        return userTokens.issue(client, user, family, scope, old.scope(), grant.authTime(), Optional.empty());
+        return userTokens.issue(client, user, family, scope, old.scope(), grant.claims(), grant.authTime(),
+                Optional.empty());
     }
 }

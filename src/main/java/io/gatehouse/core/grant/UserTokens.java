@@ -2,6 +2,7 @@ package io.gatehouse.core.grant;
 
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
+import io.gatehouse.core.model.ClaimsRequest;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.GrantType;
 import io.gatehouse.core.model.Scope;
@@ -48,11 +49,12 @@ public final class UserTokens {
     }
 
     /**
-     * @param scope        the scope of the access token (and of the ID token's claims)
+     * @param scope        the scope of the access token
      * @param grantedScope the scope of the whole grant, kept by the refresh token (RFC 6749 §6)
+     * @param claims       the grant's claims request (OIDC Core §5.5), for the ID token's user claims
      */
-    public TokenResult issue(Client client, User user, String grantId, Scope scope, Scope grantedScope, Instant authTime,
-                             Optional<String> nonce) {
+    public TokenResult issue(Client client, User user, String grantId, Scope scope, Scope grantedScope,
+                             ClaimsRequest claims, Instant authTime, Optional<String> nonce) {
         TokenIssuer.IssuedToken access = issuer.accessToken(client, user.id(), scope, Optional.of(grantId),
                 Map.of("auth_time", authTime.getEpochSecond()));
         access.jti().ifPresent(jti -> grants.recordJwt(grantId, jti, access.expiresAt()));
@@ -69,7 +71,7 @@ public final class UserTokens {
             grants.revokeGrant(grantId);
         }
         Optional<String> idToken = scope.contains("openid")
-                ? Optional.of(idTokens.issue(client, user, scope, authTime, nonce, access.value()))
+                ? Optional.of(idTokens.issue(client, user, claims, authTime, nonce, access.value()))
                 : Optional.empty();
         return new TokenResult(client.id(), access.value(), "Bearer", client.accessTokenTtl().toSeconds(), scope,
                 refresh, idToken);

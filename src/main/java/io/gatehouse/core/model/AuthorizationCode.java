@@ -10,14 +10,16 @@ import java.util.Optional;
  *
  * @param redirectUriSent whether the authorization request carried redirect_uri (then the token request must too)
  * @param codeChallenge   the S256 PKCE challenge, if any
+ * @param claims          the claims parameter (OIDC Core §5.5), kept for every ID token and userinfo call of the grant
  */
 public record AuthorizationCode(String codeHash, String grantId, ClientId clientId, String userId, String redirectUri,
                                 boolean redirectUriSent, Scope scope, Optional<String> nonce,
-                                Optional<String> codeChallenge, Instant authTime, Instant issuedAt,
-                                Instant expiresAt) {
+                                Optional<String> codeChallenge, ClaimsRequest claims, Instant authTime,
+                                Instant issuedAt, Instant expiresAt) {
     public AuthorizationCode {
         nonce = nonce == null ? Optional.empty() : nonce;
         codeChallenge = codeChallenge == null ? Optional.empty() : codeChallenge;
+        claims = claims == null ? ClaimsRequest.NONE : claims;
     }
 
     @Override

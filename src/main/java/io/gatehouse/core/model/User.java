@@ -13,17 +13,18 @@ import java.util.Set;
  *
  * @param passwordHash Argon2id PHC string
  * @param claims       further claims (string values), e.g. given_name, locale, phone_number
+ * @param address      the structured address claim (OIDC Core §5.1.1), never a plain string
  * @param demo         registered by {@code serve --demo} with a well-known password: deleted by the next start without
  *                     {@code --demo}. Set when the row is inserted; an update never changes it
  */
 public record User(String id, String username, String passwordHash, Optional<String> name, Optional<String> email,
-                   boolean emailVerified, Map<String, String> claims, Instant createdAt, Instant updatedAt,
-                   boolean demo) {
+                   boolean emailVerified, Map<String, String> claims, Optional<Address> address, Instant createdAt,
+                   Instant updatedAt, boolean demo) {
     public static final int MAX_USERNAME = 100;
     /** Claims set from the record itself or by the issuer; `--claim` may not set them. */
     public static final Set<String> RESERVED_CLAIMS = Set.of("sub", "name", "email", "email_verified",
             "preferred_username", "updated_at", "iss", "aud", "exp", "iat", "auth_time", "nonce", "azp", "at_hash",
-            "jti", "nbf", "sid", "acr", "amr", "client_id", "scope");
+            "jti", "nbf", "sid", "acr", "amr", "client_id", "scope", "address");
 
     public User {
         if (id == null || id.isEmpty() || id.length() > 64) throw new IllegalArgumentException("user id must be 1 to 64 characters");
@@ -34,6 +35,7 @@ public record User(String id, String username, String passwordHash, Optional<Str
         name = name == null ? Optional.empty() : name.filter(s -> !s.isEmpty());
         email = email == null ? Optional.empty() : email.filter(s -> !s.isEmpty());
         claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims == null ? Map.of() : claims));
+        address = address == null ? Optional.empty() : address;
         for (String k : claims.keySet()) {
             if (RESERVED_CLAIMS.contains(k)) throw new IllegalArgumentException("claim '" + k + "' is reserved");
             if (k.isEmpty() || k.length() > 100) throw new IllegalArgumentException("claim names must be 1 to 100 characters");
@@ -46,10 +48,10 @@ public record User(String id, String username, String passwordHash, Optional<Str
         });
     }
 
-    /** A user not registered by {@code serve --demo}. */
+    /** A user not registered by {@code serve --demo}, without an address. */
     public User(String id, String username, String passwordHash, Optional<String> name, Optional<String> email,
                 boolean emailVerified, Map<String, String> claims, Instant createdAt, Instant updatedAt) {
-        this(id, username, passwordHash, name, email, emailVerified, claims, createdAt, updatedAt, false);
+        this(id, username, passwordHash, name, email, emailVerified, claims, Optional.empty(), createdAt, updatedAt, false);
     }
 
     public static boolean isValidUsername(String u) {

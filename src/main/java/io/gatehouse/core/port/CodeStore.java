@@ -17,6 +17,9 @@ public interface CodeStore {
     /** The grant started by a code, whether or not the code was used. */
     Optional<AuthorizationCode> findByGrantId(String grantId);
 
+    /** The grant a JWT access token was issued from (by its {@code jti}, as {@link #recordJwt} recorded it). */
+    Optional<AuthorizationCode> findByJwt(String jti);
+
     /** Marks the code used if it is unused and unexpired at {@code now}. @return true for exactly one caller */
     boolean consume(String codeHash, Instant now);
 

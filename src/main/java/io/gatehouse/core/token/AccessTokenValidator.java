@@ -82,10 +82,11 @@ public final class AccessTokenValidator {
      * @param subject  the resource owner ({@code sub}); the client id for client_credentials tokens
      * @param audience {@code aud} values; for an opaque token the audience of its client
      * @param jti      the JWT id; empty for opaque tokens
+     * @param grantId  the grant an opaque token was issued from; empty for JWTs (their grant is found by jti)
      * @param claims   every JWT claim as parsed (empty for opaque tokens)
      */
     public record ValidatedToken(String clientId, Optional<String> subject, Scope scope, List<String> audience,
-                                 Instant issuedAt, Instant expiresAt, Optional<String> jti,
+                                 Instant issuedAt, Instant expiresAt, Optional<String> jti, Optional<String> grantId,
                                  Map<String, Object> claims) {
         public ValidatedToken {
             if (clientId == null || clientId.isEmpty()) throw new IllegalArgumentException("client id is required");
@@ -154,7 +155,7 @@ public final class AccessTokenValidator {
         List<String> audience = List.of(client.audience().orElse(issuer));
         if (!expected.accepts(audience)) throw invalid(OTHER_AUDIENCE);
         return new ValidatedToken(r.clientId().value(), Optional.ofNullable(r.subject()), r.scope(), audience,
-                r.issuedAt(), r.expiresAt(), Optional.empty(), Map.of());
+                r.issuedAt(), r.expiresAt(), Optional.empty(), r.grantId(), Map.of());
     }
 
     private ValidatedToken jwt(String token, Audience expected) {
@@ -242,7 +243,8 @@ public final class AccessTokenValidator {
         if (store.isJwtRevoked(jti)) throw invalid("The access token was revoked");
         Date iat = c.getIssueTime();
         return new ValidatedToken(clientId, Optional.ofNullable(c.getSubject()), scope(c.getClaim("scope")), audience,
-                iat == null ? Instant.EPOCH : iat.toInstant(), exp.toInstant(), Optional.of(jti), nonNull(c.getClaims()));
+                iat == null ? Instant.EPOCH : iat.toInstant(), exp.toInstant(), Optional.of(jti), Optional.empty(),
+                nonNull(c.getClaims()));
     }
 
     /** RFC 9068 space-delimited string, or the JSON array some clients need (see {@code ScopeClaim}). */

@@ -95,6 +95,7 @@ public final class AppKeyDialect implements TokenDialect {
             case OAuthError.AccessDenied e -> 403;
             case OAuthError.LoginRequired e -> 403;
             case OAuthError.ConsentRequired e -> 403;
+            case OAuthError.UnmetAuthenticationRequirements e -> 403;
             case OAuthError.TemporarilyUnavailable e -> 503;
             case OAuthError.TooManyAttempts e -> 429;
             case OAuthError.ServerError e -> 500;
@@ -113,6 +114,7 @@ public final class AppKeyDialect implements TokenDialect {
             case OAuthError.AccessDenied e -> e.description();
             case OAuthError.LoginRequired e -> e.description();
             case OAuthError.ConsentRequired e -> e.description();
+            case OAuthError.UnmetAuthenticationRequirements e -> e.description();
             case OAuthError.TemporarilyUnavailable e -> e.description();
             case OAuthError.TooManyAttempts e -> TOO_MANY_ATTEMPTS;
             case OAuthError.ServerError e -> e.description();

@@ -99,6 +99,7 @@ public final class JsonClientCredentialsDialect implements TokenDialect {
             case OAuthError.AccessDenied e -> new Problem(403, "240301", List.of(e.description()));
             case OAuthError.LoginRequired e -> new Problem(403, "240301", List.of(e.description()));
             case OAuthError.ConsentRequired e -> new Problem(403, "240301", List.of(e.description()));
+            case OAuthError.UnmetAuthenticationRequirements e -> new Problem(403, "240301", List.of(e.description()));
             case OAuthError.TemporarilyUnavailable e -> new Problem(503, "240503", List.of(e.description()));
             case OAuthError.TooManyAttempts e -> new Problem(429, "240429", List.of(TOO_MANY_ATTEMPTS));
             case OAuthError.ServerError e -> new Problem(500, "240500", List.of(e.description()));

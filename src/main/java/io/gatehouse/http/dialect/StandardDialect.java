@@ -98,6 +98,7 @@ public final class StandardDialect implements TokenDialect {
             case OAuthError.InvalidScope s -> 400;
             case OAuthError.LoginRequired l -> 400;
             case OAuthError.ConsentRequired c -> 400;
+            case OAuthError.UnmetAuthenticationRequirements u -> 400;
         };
         Map<String, String> body = new LinkedHashMap<>();
         body.put(ERROR, error.code());

@@ -22,7 +22,7 @@ final class AuthorizeParams {
 
     /** The parameters this server reads; others (ui_locales, display, an RP's own extras) are ignored, even repeated. */
     static final Set<String> KNOWN = Set.of(CLIENT_ID, REDIRECT_URI, RESPONSE_TYPE, SCOPE, STATE, NONCE, CODE_CHALLENGE,
-            CODE_CHALLENGE_METHOD, PROMPT, MAX_AGE, LOGIN_HINT, RESPONSE_MODE, REQUEST, REQUEST_URI);
+            CODE_CHALLENGE_METHOD, PROMPT, MAX_AGE, LOGIN_HINT, RESPONSE_MODE, CLAIMS, REQUEST, REQUEST_URI);
 
     /** Checks an authorization request sent as this form (a query or a POST body). */
     static AuthorizeService.Checked validate(AuthorizeService authorize, Form f) {
@@ -36,7 +36,8 @@ final class AuthorizeParams {
         }
         return new AuthorizeService.Request(one(f, CLIENT_ID), one(f, REDIRECT_URI), one(f, RESPONSE_TYPE), one(f, SCOPE),
                 one(f, STATE), one(f, NONCE), one(f, CODE_CHALLENGE), one(f, CODE_CHALLENGE_METHOD), one(f, PROMPT),
-                one(f, MAX_AGE), one(f, LOGIN_HINT), one(f, RESPONSE_MODE), one(f, REQUEST), one(f, REQUEST_URI), repeated);
+                one(f, MAX_AGE), one(f, LOGIN_HINT), one(f, RESPONSE_MODE), one(f, REQUEST), one(f, REQUEST_URI), repeated,
+                ClaimsJson.parse(one(f, CLAIMS)));
     }
 
     private static Optional<String> one(Form f, String name) {

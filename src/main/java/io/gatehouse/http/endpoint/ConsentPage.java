@@ -40,8 +40,8 @@ public final class ConsentPage implements Endpoint {
         b.append("<h1>Allow access?</h1><p class=\"sub\"><strong>").append(esc(v.client().id().value()))
                 .append("</strong> wants to access your account <strong>").append(esc(user.username()))
                 .append("</strong>.</p><p>It will be able to:</p><ul>");
-        if (v.scope().isEmpty()) b.append("<li>Know that you signed in</li>");
-        for (String s : v.scope().values()) {
+        if (v.consentScope().isEmpty()) b.append("<li>Know that you signed in</li>");
+        for (String s : v.consentScope().values()) {
             String d = DESCRIPTIONS.get(s);
             b.append("<li>").append(d != null ? esc(d) : "Use <code>" + esc(s) + "</code>").append("</li>");
         }

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -21,7 +22,7 @@ import java.util.Properties;
  * through {@link #write}. On SQLite every write goes to one writer connection fed by a {@link GroupCommitWriter}
  * (SQLite has one writer at a time; concurrent writes share one durable commit); on PostgreSQL writes run on pooled
  * connections, and only the hot inserts ({@link #writeGrouped}) share commits. The schema is migrated by Flyway
- * from {@code db/migration}, one set of migrations for both databases.
+ * from {@code db/migration} and {@link #JAVA_MIGRATIONS}, one set of migrations for both databases.
  */
 public final class Database implements AutoCloseable {
     /**
@@ -30,6 +31,11 @@ public final class Database implements AutoCloseable {
      * a migration is added without raising this.
      */
     static final int SCHEMA_VERSION = 8;
+    /**
+     * Migrations written in Java, for data changes SQLite and PostgreSQL have no common SQL for; the others are the
+     * SQL files in db/migration.
+     */
+    static final List<org.flywaydb.core.api.migration.JavaMigration> JAVA_MIGRATIONS = List.of(new V7StructuredAddress());
     /** SQLite's application_id of a Gatehouse database ("GHSE"): a foreign SQLite file is refused, never changed. */
     static final int APPLICATION_ID = 0x47485345;
     static final int BUSY_TIMEOUT_MS = 5_000;
@@ -251,6 +257,7 @@ public final class Database implements AutoCloseable {
         try (HikariDataSource migrations = migrationPool.get()) {
             Flyway.configure().dataSource(migrations)
                     .locations("classpath:db/migration")
+                    .javaMigrations(JAVA_MIGRATIONS.toArray(org.flywaydb.core.api.migration.JavaMigration[]::new))
                     .loggers("slf4j")
                     .load().migrate();
         }

@@ -17,7 +17,9 @@ import java.util.Optional;
  */
 public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
     private static final String COLUMNS = "grant_id, code_hash, client_id, user_id, redirect_uri, redirect_uri_sent, scope, "
-            + "nonce, code_challenge, auth_time, issued_at, code_expires_at";
+            + "nonce, code_challenge, claims_request, auth_time, issued_at, code_expires_at";
+    /** The same columns of the grant joined as {@code g}. */
+    private static final String G_COLUMNS = COLUMNS.replaceAll("(\\w+)", "g.$1");
 
     private final Database db;
     private final Jdbc jdbc;
@@ -29,9 +31,10 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
 
     @Override
     public void save(AuthorizationCode c) {
-        jdbc.update("insert into grants (" + COLUMNS + ", code_consumed, revoked) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, false)",
+        jdbc.update("insert into grants (" + COLUMNS + ", code_consumed, revoked) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + "false, false)",
                 c.grantId(), c.codeHash(), c.clientId().value(), c.userId(), c.redirectUri(), c.redirectUriSent(),
-                c.scope().asString(), c.nonce().orElse(null), c.codeChallenge().orElse(null),
+                c.scope().asString(), c.nonce().orElse(null), c.codeChallenge().orElse(null), StoredJson.claims(c.claims()),
                 c.authTime().getEpochSecond(), c.issuedAt().getEpochSecond(), c.expiresAt().getEpochSecond());
     }
 
@@ -43,6 +46,12 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
     @Override
     public Optional<AuthorizationCode> findByGrantId(String grantId) {
         return jdbc.one("select " + COLUMNS + " from grants where grant_id = ?", JdbcCodeStore::map, grantId);
+    }
+
+    @Override
+    public Optional<AuthorizationCode> findByJwt(String jti) {
+        return jdbc.one("select " + G_COLUMNS + " from grant_jwts j join grants g on g.grant_id = j.grant_id where j.jti = ?",
+                JdbcCodeStore::map, jti);
     }
 
     @Override
@@ -90,7 +99,8 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
         return new AuthorizationCode(rs.getString("code_hash"), rs.getString("grant_id"), new ClientId(rs.getString("client_id")),
                 rs.getString("user_id"), rs.getString("redirect_uri"), rs.getBoolean("redirect_uri_sent"),
                 Scope.parse(rs.getString("scope")), Optional.ofNullable(rs.getString("nonce")),
-                Optional.ofNullable(rs.getString("code_challenge")), Instant.ofEpochSecond(rs.getLong("auth_time")),
+                Optional.ofNullable(rs.getString("code_challenge")), StoredJson.claims(rs.getString("claims_request")),
+                Instant.ofEpochSecond(rs.getLong("auth_time")),
                 Instant.ofEpochSecond(rs.getLong("issued_at")), Instant.ofEpochSecond(rs.getLong("code_expires_at")));
     }
 }

@@ -1,8 +1,6 @@
 package io.gatehouse.store.jdbc;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.port.UserStore;
 
@@ -13,11 +11,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Users in {@code users}; deleting one also deletes their sessions and consents. */
+/**
+ * Users in {@code users}; deleting one also deletes their sessions and consents. Further claims are a JSON object of
+ * strings ({@code claims}), the address the §5.1.1 JSON object ({@code address}, null when none).
+ */
 public final class JdbcUserStore implements UserStore {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String COLUMNS = "user_id, username, password_hash, name, email, email_verified, claims, created_at, "
-            + "updated_at, demo";
+    private static final String COLUMNS = "user_id, username, password_hash, name, email, email_verified, claims, address, "
+            + "created_at, updated_at, demo";
 
     private final Database db;
     private final Jdbc jdbc;
@@ -44,9 +44,10 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public boolean insert(User u) {
-        return 1 == jdbc.update("insert into users (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+        return 1 == jdbc.update("insert into users (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
                 u.id(), u.username(), u.passwordHash(), u.name().orElse(null), u.email().orElse(null), u.emailVerified(),
-                json(u.claims()), u.createdAt().getEpochSecond(), u.updatedAt().getEpochSecond(), u.demo());
+                StoredJson.write(u.claims()), StoredJson.address(u.address()), u.createdAt().getEpochSecond(),
+                u.updatedAt().getEpochSecond(), u.demo());
     }
 
     /** Every column but the id and the demo mark, which only an insert sets. */
@@ -54,9 +55,9 @@ public final class JdbcUserStore implements UserStore {
     public boolean update(User u) {
         try {
             return jdbc.update("update users set username = ?, password_hash = ?, name = ?, email = ?, email_verified = ?, "
-                            + "claims = ?, updated_at = ? where user_id = ?", u.username(), u.passwordHash(),
-                    u.name().orElse(null), u.email().orElse(null), u.emailVerified(), json(u.claims()),
-                    u.updatedAt().getEpochSecond(), u.id()) == 1;
+                            + "claims = ?, address = ?, updated_at = ? where user_id = ?", u.username(), u.passwordHash(),
+                    u.name().orElse(null), u.email().orElse(null), u.emailVerified(), StoredJson.write(u.claims()),
+                    StoredJson.address(u.address()), u.updatedAt().getEpochSecond(), u.id()) == 1;
         } catch (Jdbc.StoreException e) {
             if (e.getCause() instanceof SQLException s && Jdbc.uniqueViolation(s)) {
                 return false;
@@ -75,23 +76,11 @@ public final class JdbcUserStore implements UserStore {
     }
 
     private static User map(ResultSet rs) throws SQLException {
-        Map<String, String> claims;
-        try {
-            claims = JSON.readValue(rs.getString("claims"), new TypeReference<Map<String, String>>() { });
-        } catch (JsonProcessingException e) {
-            throw new SQLException("corrupt JSON column", e);
-        }
+        Map<String, String> claims = StoredJson.read(rs.getString("claims"), new TypeReference<Map<String, String>>() { });
         return new User(rs.getString("user_id"), rs.getString("username"), rs.getString("password_hash"),
                 Optional.ofNullable(rs.getString("name")), Optional.ofNullable(rs.getString("email")),
-                rs.getBoolean("email_verified"), claims, Instant.ofEpochSecond(rs.getLong("created_at")),
-                Instant.ofEpochSecond(rs.getLong("updated_at")), rs.getBoolean("demo"));
-    }
-
-    private static String json(Object o) {
-        try {
-            return JSON.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+                rs.getBoolean("email_verified"), claims, StoredJson.address(rs.getString("address")),
+                Instant.ofEpochSecond(rs.getLong("created_at")), Instant.ofEpochSecond(rs.getLong("updated_at")),
+                rs.getBoolean("demo"));
     }
 }

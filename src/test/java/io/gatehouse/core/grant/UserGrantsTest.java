@@ -2,7 +2,9 @@ package io.gatehouse.core.grant;
 
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
+import io.gatehouse.core.model.Acr;
 import io.gatehouse.core.model.AuthorizationCode;
+import io.gatehouse.core.model.ClaimsRequest;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.GrantType;
@@ -48,7 +50,7 @@ class UserGrantsTest {
     void wire() {
         SigningKeys keys = new SigningKeys(stores.keyStore, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
         TokenIssuer issuer = new TokenIssuer(ISS, keys, stores.tokens, clock, random);
-        UserTokens userTokens = new UserTokens(issuer, new IdTokens(issuer, clock), stores.tokens, stores.codeStore, clock, random);
+        UserTokens userTokens = new UserTokens(issuer, new IdTokens(issuer, Acr.DEFAULT, clock), stores.tokens, stores.codeStore, clock, random);
         codeGrant = new AuthorizationCodeGrant(stores.codeStore, stores.userStore, userTokens, clock);
         refreshGrant = new RefreshTokenGrant(stores.tokens, stores.codeStore, stores.codeStore, stores.userStore, userTokens, clock);
         Fakes.Clients clients = new Fakes.Clients();
@@ -61,7 +63,7 @@ class UserGrantsTest {
         String code = Tokens.random(random, 32);
         Instant now = clock.instant();
         stores.codeStore.save(new AuthorizationCode(Tokens.hash(code), "g-" + code.substring(0, 8), client.id(), user.id(),
-                "https://app.example/cb", true, Scope.of("openid"), Optional.of("n"), challenge, now, now,
+                "https://app.example/cb", true, Scope.of("openid"), Optional.of("n"), challenge, ClaimsRequest.NONE, now, now,
                 now.plus(Duration.ofMinutes(5))));
         return code;
     }

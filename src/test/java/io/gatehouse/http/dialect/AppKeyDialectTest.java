@@ -125,6 +125,7 @@ class AppKeyDialectTest {
             Map.entry("AccessDenied", new Object[]{403, "Access denied"}),
             Map.entry("LoginRequired", new Object[]{403, "Login required"}),
             Map.entry("ConsentRequired", new Object[]{403, "Consent required"}),
+            Map.entry("UnmetAuthenticationRequirements", new Object[]{403, "Unmet acr"}),
             Map.entry("InvalidToken", new Object[]{401, "Illegal id"}),
             Map.entry("TemporarilyUnavailable", new Object[]{503, "Try again later"}),
             Map.entry("TooManyAttempts", new Object[]{429, "Too many failed attempts; retry later"}),

@@ -45,6 +45,7 @@ final class DialectFixtures {
                 Map.entry("AccessDenied", new OAuthError.AccessDenied("Access denied")),
                 Map.entry("LoginRequired", new OAuthError.LoginRequired("Login required")),
                 Map.entry("ConsentRequired", new OAuthError.ConsentRequired("Consent required")),
+                Map.entry("UnmetAuthenticationRequirements", new OAuthError.UnmetAuthenticationRequirements("Unmet acr")),
                 Map.entry("InvalidToken", new OAuthError.InvalidToken("The access token expired")),
                 Map.entry("TemporarilyUnavailable", new OAuthError.TemporarilyUnavailable("Try again later", 7)),
                 Map.entry("TooManyAttempts", new OAuthError.TooManyAttempts("Too many failed attempts", 7)),

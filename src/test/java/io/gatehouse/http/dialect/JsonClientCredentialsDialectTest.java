@@ -131,6 +131,7 @@ class JsonClientCredentialsDialectTest {
             Map.entry("AccessDenied", new Object[]{403, "240301", "Forbidden", "Access denied"}),
             Map.entry("LoginRequired", new Object[]{403, "240301", "Forbidden", "Login required"}),
             Map.entry("ConsentRequired", new Object[]{403, "240301", "Forbidden", "Consent required"}),
+            Map.entry("UnmetAuthenticationRequirements", new Object[]{403, "240301", "Forbidden", "Unmet acr"}),
             Map.entry("InvalidToken", new Object[]{401, "240101", "Unauthorized", "Invalid client credentials or scope"}),
             Map.entry("TemporarilyUnavailable", new Object[]{503, "240503", "Service Unavailable", "Try again later"}),
             Map.entry("TooManyAttempts", new Object[]{429, "240429", "Too Many Requests", "Too many failed attempts; retry later"}),

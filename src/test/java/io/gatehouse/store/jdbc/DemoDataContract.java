@@ -36,7 +36,8 @@ abstract class DemoDataContract extends StoreContract {
     }
 
     static User user(String id, String username, boolean demo) {
-        return new User(id, username, HASH, Optional.empty(), Optional.empty(), false, Map.of(), Instant.EPOCH, Instant.EPOCH, demo);
+        return new User(id, username, HASH, Optional.empty(), Optional.empty(), false, Map.of(), Optional.empty(), Instant.EPOCH,
+                Instant.EPOCH, demo);
     }
 
     void sql(String sql, Object... args) {

@@ -2,6 +2,7 @@ package io.gatehouse.store.jdbc;
 
 import io.gatehouse.core.Housekeeping;
 import io.gatehouse.core.model.AuthorizationCode;
+import io.gatehouse.core.model.ClaimsRequest;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.Session;
@@ -44,8 +45,8 @@ abstract class PurgeContract extends StoreContract {
 
     private void grant(String grantId, Instant codeExpiresAt) {
         codes.save(new AuthorizationCode(Tokens.hash("code-" + grantId), grantId, new ClientId("web"), "user-1",
-                "https://app.example/cb", true, Scope.of("openid"), Optional.empty(), Optional.empty(), T0, T0,
-                codeExpiresAt));
+                "https://app.example/cb", true, Scope.of("openid"), Optional.empty(), Optional.empty(), ClaimsRequest.NONE, T0,
+                T0, codeExpiresAt));
     }
 
     private void token(String value, TokenRecord.Kind kind, String grantId, Instant expiresAt, boolean revoked) {
