@@ -128,6 +128,22 @@ class RequestObjectTest {
     }
 
     @Test
+    void authorizeWhenRequestObjectCarriesClaimsAsAnObjectThenTheIdTokenHasThem() throws Exception {
+        String[] pkce = OidcFlow.pkce();
+        Map<String, Object> c = claims("jar", "scope", "openid", "code_challenge", pkce[1], "code_challenge_method", "S256");
+        c.put("claims", Map.of("id_token", Map.of("email", Map.of("essential", true))));  // a JSON object, not text
+        String jwt = RP.sign(JWSAlgorithm.ES256, c);
+        HttpResponse<String> redirect = new OidcFlow(server).authorizeAndApprove(query("jar", jwt), "alice", "correct horse");
+        String code = OidcFlow.redirectParams(redirect).get("code");
+        assertNotNull(code, redirect.headers().firstValue("Location").orElse(""));
+        JsonNode tokens = tokenOk(server.form("/oauth2/token", q("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT, "code_verifier", pkce[0]), basic("jar", "s3cret")));
+        JWTClaimsSet id = OidcFlow.verify(server, tokens.get("id_token").asText(), JOSEObjectType.JWT);
+        assertEquals("alice@example.com", id.getStringClaim("email"), "asked for in the object's claims, scope openid only");
+        assertNull(id.getClaim("name"), "not asked for");
+    }
+
+    @Test
     void authorizeWhenEachSigningAlgorithmThenAccepted() {
         for (JWSAlgorithm alg : List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA)) {
             HttpResponse<String> r = server.get("/oauth2/authorize?" + query("jar", RP.sign(alg, claims("jar"))));
