@@ -79,7 +79,7 @@ class DistributionTest {
         assertTrue(Files.isRegularFile(tarball), dist.output);
         System.out.printf("%s: %.1f MB%n", tarball.getFileName(), Files.size(tarball) / 1e6);
         Path unpackDir = Files.createDirectory(tmp.resolve("opt"));
-        Result untar = run(List.of("tar", "-C", unpackDir.toString(), "-xzf", tarball.toString()), Map.of(), null, null);
+        Result untar = run(List.of("tar", "-C", unpackDir.toString(), "-xzf", tarball.toString()), Map.of("PATH", "/usr/bin:/bin"), null, null);
         assertEquals(0, untar.exit, untar.output);
         home = unpackDir.resolve("gatehouse-" + version);
     }
