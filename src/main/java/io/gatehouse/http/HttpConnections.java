@@ -52,9 +52,16 @@ final class HttpConnections implements ServerConnectionSelector {
         return Support.SUPPORTED;
     }
 
+    /**
+     * What TLS clients may choose with ALPN: HTTP/1.1, and HTTP/1.0 (served through {@link Http10}). A client that
+     * offers only protocols the server does not know fails its handshake (JSSE), so HTTP/1.0 is named too: {@code curl
+     * --http1.0} offers nothing else.
+     */
     @Override
     public Set<String> supportedApplicationProtocols() {
-        return http1.supportedApplicationProtocols();
+        Set<String> protocols = new java.util.LinkedHashSet<>(http1.supportedApplicationProtocols());
+        protocols.add("http/1.0");
+        return protocols;
     }
 
     @Override
