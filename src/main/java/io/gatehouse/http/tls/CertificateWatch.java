@@ -44,7 +44,7 @@ final class CertificateWatch implements AutoCloseable {
     private final boolean allowInsecurePermissions;
     private final Consumer<TlsCredential> onChange;
     private final Clock clock;
-    private final Thread thread;
+    private volatile Thread thread;
     private volatile boolean running = true;
 
     private Stamp applied;
@@ -59,7 +59,12 @@ final class CertificateWatch implements AutoCloseable {
         this.applied = applied;
         this.onChange = onChange;
         this.clock = clock;
-        this.thread = Thread.ofPlatform().daemon().name("gatehouse-tls-watch").start(this::run);
+    }
+
+    /** Starts looking every {@link #INTERVAL} on a daemon thread of its own (until {@link #close}). */
+    CertificateWatch start() {
+        thread = Thread.ofPlatform().daemon().name("gatehouse-tls-watch").start(this::run);
+        return this;
     }
 
     private void run() {
@@ -78,7 +83,10 @@ final class CertificateWatch implements AutoCloseable {
         }
     }
 
-    /** One look at the files; reloads when they changed and then stayed the same for one interval. */
+    /**
+     * One look at the files (on the watch's thread, or a test's when not started); reloads when they changed and then
+     * stayed the same for one look.
+     */
     void check() {
         Stamp now = Stamp.of(files);
         if (now.equals(applied)) {
@@ -109,6 +117,7 @@ final class CertificateWatch implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        Thread t = thread;
+        if (t != null) t.interrupt();
     }
 }

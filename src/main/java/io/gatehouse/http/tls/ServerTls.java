@@ -87,7 +87,7 @@ public final class ServerTls implements AutoCloseable {
                 credential, files, CertificateWatch.INTERVAL.toSeconds());
         credential.validityProblem(clock.instant()).ifPresent(problem ->
                 LOG.warn("TLS certificate from {}: {}: clients will refuse it", files.certificate(), problem));
-        CertificateWatch watch = new CertificateWatch(files, allowInsecurePermissions, stamp, keys::use, clock);
+        CertificateWatch watch = new CertificateWatch(files, allowInsecurePermissions, stamp, keys::use, clock).start();
         return new ServerTls(files, keys, jsse, p, watch);
     }
 
