@@ -61,6 +61,9 @@ class TlsCredentialTest {
 
         TlsCredential e = read(ec.cert(), ec.key());
         assertTrue(e.fits("EC") && !e.fits("RSA"));
+
+        TestCerts.Pair ed = TestCerts.selfSigned(dir, "ed", "ed25519");
+        assertTrue(read(ed.cert(), ed.key()).fits("EdDSA"));
     }
 
     @Test
