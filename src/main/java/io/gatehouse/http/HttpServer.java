@@ -84,7 +84,12 @@ public final class HttpServer implements AutoCloseable {
         Http1Config http1 = Http1Config.builder().maxPrologueLength(32 * 1024).build();
         WebServer server;
         try {
-            server = WebServer.builder()
+            var builder = WebServer.builder();
+            // the web library hands this context each accepted connection before its handshake (see ConnectionGuard)
+            if (tls != null) {
+                builder.tls(Tls.builder().sslContext(tls.context(guard::handshaking)).sslParameters(tls.parameters()).build());
+            }
+            server = builder
                     .host(host)
                     .port(port)
                     .shutdownHook(false)
@@ -97,9 +102,6 @@ public final class HttpServer implements AutoCloseable {
                     .useNio(false)
                     .protocolsDiscoverServices(false)
                     .addConnectionSelector(new HttpConnections(http1, guard))
-                    .tls(tls == null ? Tls.builder().enabled(false).build()
-                            // the web library hands this context each accepted connection before its handshake
-                            : Tls.builder().sslContext(tls.context(guard::handshaking)).sslParameters(tls.parameters()).build())
                     .routing(r -> r.any((req, res) -> handle(router, limits, req, res)))
                     .build();
             server.start();

@@ -205,7 +205,7 @@ public final class ServerTls implements AutoCloseable {
         public Socket createSocket(Socket s, InputStream consumed, boolean autoClose) throws IOException {
             accepted.accept(s);
             SSLSocket ssl = (SSLSocket) jsse.createSocket(s, consumed, autoClose);
-            ssl.setSSLParameters(tls.parameters());
+            ssl.setSSLParameters(tls.parameters);  // read, never changed
             return ssl;
         }
 
