@@ -188,14 +188,21 @@ final class ConnectionGuard implements AutoCloseable {
             return true;
         }
 
-        /** Bytes came from the socket: when idle, a new request begins and its head has the header timeout. */
-        void dataArrived(int n) {
+        /**
+         * Bytes came from the socket: when idle, a new request begins and its head has the header timeout.
+         *
+         * @return true when these bytes began a request after an answer on this connection
+         */
+        boolean dataArrived(int n) {
             State s = state.get();
+            boolean began = false;
             if (s.phase == Phase.IDLE && state.compareAndSet(s, new State(Phase.HEAD, System.nanoTime() + headerNanos))) {
                 s = state.get();
                 headBytes = 0;
+                began = true;
             }
             if (s.phase == Phase.HEAD) headBytes += n;
+            return began;
         }
 
         /** Part of a request head arrived, not all of it. */
