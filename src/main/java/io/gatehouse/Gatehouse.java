@@ -201,7 +201,7 @@ public final class Gatehouse implements AutoCloseable {
         if (issuer.startsWith("https://")) {
             // RFC 6797: browsers that reached us over https once use nothing else for a year (TLS here or at a proxy)
             router.alwaysHeader("Strict-Transport-Security", HSTS);
-        } else if (server.tls().isPresent()) {
+        } else if (server.scheme().equals("https")) {
             LOG.warn("the issuer {} is http, but the public listener serves https: tokens and discovery name http URLs",
                     issuer);
         }

@@ -146,10 +146,6 @@ public final class HttpServer implements AutoCloseable {
         return tls == null ? "http" : "https";
     }
 
-    /** The listener's TLS (the certificate in use, its files), or empty for plain http. */
-    public java.util.Optional<ServerTls> tls() {
-        return java.util.Optional.ofNullable(tls);
-    }
 
     /** Connections this listener has open now. */
     public int openConnections() {

@@ -31,10 +31,6 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         current = new Entry("gatehouse-" + generation.incrementAndGet(), credential);
     }
 
-    TlsCredential current() {
-        return current.credential();
-    }
-
     private String choose(String keyType) {
         Entry e = current;
         return e.credential().fits(keyType) ? e.alias() : null;

@@ -45,16 +45,11 @@ public final class ServerTls implements AutoCloseable {
             "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
             "TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
-    private final TlsFiles files;
-    private final ReloadingKeyManager keys;
     private final SSLContext jsse;
     private final SSLParameters parameters;
     private final CertificateWatch watch;
 
-    private ServerTls(TlsFiles files, ReloadingKeyManager keys, SSLContext jsse, SSLParameters parameters,
-                      CertificateWatch watch) {
-        this.files = files;
-        this.keys = keys;
+    private ServerTls(SSLContext jsse, SSLParameters parameters, CertificateWatch watch) {
         this.jsse = jsse;
         this.parameters = parameters;
         this.watch = watch;
@@ -88,16 +83,7 @@ public final class ServerTls implements AutoCloseable {
         credential.validityProblem(clock.instant()).ifPresent(problem ->
                 LOG.warn("TLS certificate from {}: {}: clients will refuse it", files.certificate(), problem));
         CertificateWatch watch = new CertificateWatch(files, allowInsecurePermissions, stamp, keys::use, clock).start();
-        return new ServerTls(files, keys, jsse, p, watch);
-    }
-
-    /** The certificate new handshakes get now. */
-    public TlsCredential credential() {
-        return keys.current();
-    }
-
-    public TlsFiles files() {
-        return files;
+        return new ServerTls(jsse, p, watch);
     }
 
     /** Protocols and cipher suites every server socket gets. */
