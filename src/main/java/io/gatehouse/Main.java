@@ -78,7 +78,8 @@ public final class Main implements Runnable {
         @Option(names = "--db-url", description = "PostgreSQL JDBC URL instead of the embedded database (jdbc:postgresql://...; env GATEHOUSE_DB_URL).")
         String dbUrl;
         @Option(names = "--allow-insecure-permissions",
-                description = "Start even when other users can read the data directory (a warning instead of a refusal).")
+                description = "Start even when other users can read the data directory, the KEK file or the TLS key "
+                        + "(a warning instead of a refusal).")
         Boolean allowInsecurePermissions;
         @Option(names = "--kek-file", paramLabel = "FILE", description = {"File holding the key-encryption key of the "
                 + "signing keys (base64 of 32 bytes, mode 0600; env GATEHOUSE_KEK_FILE, or the key itself in GATEHOUSE_KEK).",
