@@ -86,7 +86,7 @@ public final class ClientCommands implements Runnable {
             }
             Optional<String> chosen = given;
             return with(admin -> {
-                ClientAdmin.Saved s = admin.add(id, chosen, publicClient, options::applyTo);
+                ClientAdmin.Saved s = admin.add(id, chosen, publicClient, options.settings());
                 System.out.println("client " + s.client().id() + " added");
                 s.newSecret().ifPresent(x -> System.out.println("client_secret: " + x + "\n(shown once: store it now)"));
                 return 0;
@@ -116,7 +116,7 @@ public final class ClientCommands implements Runnable {
                 return refuse(e);
             }
             return with(admin -> {
-                admin.update(id, given, options::applyTo);
+                admin.update(id, given, options.settings());
                 System.out.println("client " + id + " updated");
                 return 0;
             });

@@ -11,6 +11,7 @@ import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.ScopeClaim;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
+import io.gatehouse.core.model.Versioned;
 import io.gatehouse.core.port.ClientRepository;
 
 import java.sql.ResultSet;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Clients in the {@code clients} table. */
+/** Clients in the {@code clients} table; {@code version} changes with every update (see {@link RowVersion}). */
 public final class JdbcClientRepository implements ClientRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "client_id, secret_hash, grant_types, scope, token_format, access_token_ttl, "
@@ -45,35 +46,63 @@ public final class JdbcClientRepository implements ClientRepository {
     }
 
     @Override
+    public Optional<Versioned<Client>> findVersioned(ClientId id) {
+        return jdbc.one("select " + COLUMNS + ", version from clients where client_id = ?",
+                rs -> new Versioned<>(map(rs), rs.getLong("version")), id.value());
+    }
+
+    @Override
     public List<Client> list() {
         return jdbc.query("select " + COLUMNS + " from clients order by client_id", JdbcClientRepository::map);
     }
 
     @Override
-    public boolean insert(Client c) {
-        Object[] v = values(c);
-        return 1 == jdbc.update("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "on conflict do nothing", v);
+    public List<Client> listAfter(Optional<ClientId> after, int limit) {
+        return jdbc.query("select " + COLUMNS + " from clients where client_id > ? order by client_id limit ?",
+                JdbcClientRepository::map, after.map(ClientId::value).orElse(""), limit);
     }
 
-    /** Every column but the id and the demo mark, which only an insert sets. */
+    @Override
+    public boolean insert(Client c) {
+        Object[] v = java.util.Arrays.copyOf(values(c), 24);
+        v[23] = RowVersion.initial();
+        return 1 == jdbc.update("insert into clients (" + COLUMNS + ", version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing", v);
+    }
+
     @Override
     public boolean update(Client c) {
+        return update(c, "", new Object[0]);
+    }
+
+    @Override
+    public boolean updateIfVersion(Client c, long version) {
+        return update(c, " and version = ?", new Object[]{version});
+    }
+
+    /** Every column but the id and the demo mark, which only an insert sets; the version goes up by one. */
+    private boolean update(Client c, String condition, Object[] conditionArgs) {
         Object[] v = values(c);
-        Object[] args = new Object[v.length - 1];
+        Object[] args = new Object[v.length - 1 + conditionArgs.length];
         System.arraycopy(v, 1, args, 0, DEMO - 1);
         System.arraycopy(v, DEMO + 1, args, DEMO - 1, v.length - DEMO - 1);
         args[v.length - 2] = c.id().value();
+        System.arraycopy(conditionArgs, 0, args, v.length - 1, conditionArgs.length);
         return jdbc.update("update clients set secret_hash = ?, grant_types = ?, scope = ?, token_format = ?, "
                 + "access_token_ttl = ?, claims = ?, signing_alg = ?, scope_claim = ?, audience = ?, redirect_uris = ?, "
                 + "post_logout_redirect_uris = ?, require_pkce = ?, refresh_tokens = ?, first_party = ?, id_token_ttl = ?, "
                 + "refresh_token_ttl = ?, created_at = ?, jwt_header_x5t = ?, resource_server = ?, jwks = ?, "
-                + "request_object_signing_alg = ? where client_id = ?", args) == 1;
+                + "request_object_signing_alg = ?, version = version + 1 where client_id = ?" + condition, args) == 1;
     }
 
     @Override
     public boolean delete(ClientId id) {
         return jdbc.update("delete from clients where client_id = ?", id.value()) == 1;
+    }
+
+    @Override
+    public boolean deleteIfVersion(ClientId id, long version) {
+        return jdbc.update("delete from clients where client_id = ? and version = ?", id.value(), version) == 1;
     }
 
     private static Object[] values(Client c) {
