@@ -1,6 +1,5 @@
 package io.gatehouse.admin;
 
-import io.gatehouse.AuditLogger;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.GrantType;
@@ -44,7 +43,7 @@ public final class ClientCommands implements Runnable {
             try (Database d = db.open()) {
                 Clock clock = Clock.systemUTC();
                 return action.apply(new ClientAdmin(new JdbcClientRepository(d), new SecretHasher(), clock, new SecureRandom(),
-                        AuditLogger.toLog(clock), KeyCommands.actor()));
+                        KeyCommands.audit(d, clock), KeyCommands.actor()));
             } catch (IllegalArgumentException e) {
                 return refuse(e);
             }
