@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.admin.ClientSettings;
 import io.gatehouse.core.model.Client;
+import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.GrantType;
 import io.gatehouse.core.model.RequestObjectSigningAlg;
 import io.gatehouse.http.Json;
@@ -103,6 +104,8 @@ final class ClientJson {
             else body.problem(JWKS, JWKS + " must be a JWK Set (a JSON object with \"keys\")");
         }
         s.requestObjectSigningAlg = body.text(REQUEST_OBJECT_SIGNING_ALG, 100);
+        // Each field's own rules now, so that one answer names every bad field (the use case applies them again).
+        body.check(() -> s.applyTo(Client.builder(new ClientId("check"))));
         return s;
     }
 

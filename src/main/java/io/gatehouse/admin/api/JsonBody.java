@@ -58,9 +58,9 @@ final class JsonBody {
         }
     }
 
-    /** For actions whose body may be left out (an empty object then); when there is one, as {@link #object}. */
+    /** For actions whose body may be left out (empty: an empty object); when there is one, as {@link #object}. */
     static ObjectNode optionalObject(WebRequest req) {
-        if (body(req).length == 0 && req.mediaType().isEmpty()) return Json.mapper().createObjectNode();
+        if (body(req).length == 0) return Json.mapper().createObjectNode();
         return object(req, JSON);
     }
 
