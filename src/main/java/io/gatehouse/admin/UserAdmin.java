@@ -99,14 +99,7 @@ public final class UserAdmin {
 
     /** @param demo marks the user as registered by {@code serve --demo} (see {@link User#demo()}) */
     public User add(String username, String password, Changes c, boolean demo) {
-        List<AdminError.FieldProblem> problems = new ArrayList<>();
-        if (!User.isValidUsername(username)) {
-            problems.add(new AdminError.FieldProblem(USERNAME, "username must be 1 to " + User.MAX_USERNAME
-                    + " characters without spaces or control characters"));
-        }
-        passwordProblem(password).ifPresent(problems::add);
-        problems.addAll(problems(c));
-        if (!problems.isEmpty()) throw new AdminException(new AdminError.Invalid(problems));
+        check(username == null ? "" : username, password == null ? "" : password, c);
         Instant now = now();
         User u = new User("u_" + Tokens.random(random, 16), username, hasher.hash(password), Optional.ofNullable(c.name()),
                 Optional.ofNullable(c.email()), Boolean.TRUE.equals(c.emailVerified()),
@@ -115,6 +108,18 @@ public final class UserAdmin {
         if (!users.insert(u)) throw AdminException.conflict("user '" + username + "' already exists");
         audit.userChanged(u.username(), u.id(), "added" + (u.roles().isEmpty() ? "" : " (roles " + roles(u.roles()) + ")"), actor);
         return u;
+    }
+
+    /** @throws AdminException {@link AdminError.Invalid} naming every field {@link #add} would refuse */
+    public static void check(String username, String password, Changes c) {
+        List<AdminError.FieldProblem> problems = new ArrayList<>();
+        if (username != null && !User.isValidUsername(username)) {
+            problems.add(new AdminError.FieldProblem(USERNAME, "username must be 1 to " + User.MAX_USERNAME
+                    + " characters without spaces or control characters"));
+        }
+        if (password != null) passwordProblem(password).ifPresent(problems::add);
+        problems.addAll(problems(c));
+        if (!problems.isEmpty()) throw new AdminException(new AdminError.Invalid(problems));
     }
 
     public User update(String username, Changes c) {

@@ -42,6 +42,7 @@ final class UserResource {
         JsonBody body = new JsonBody(merged, UserJson.PATCH);
         UserJson.checkReadOnly(body, merged, current.value());
         UserAdmin.Changes changes = UserJson.changes(body, true);
+        body.check(() -> UserAdmin.check(null, null, changes));
         body.check();
         Versioned<User> saved = users.as(caller.actor()).update(current.value().username(), changes, expected);
         return ETags.tagged(AdminApi.json(200, UserJson.of(saved.value())), saved.version());

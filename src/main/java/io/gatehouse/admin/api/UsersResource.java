@@ -36,6 +36,7 @@ final class UsersResource {
         String password = body.text(UserAdmin.PASSWORD, 10_000);
         if (password == null) body.problem(UserAdmin.PASSWORD, "password is required");
         UserAdmin.Changes changes = UserJson.changes(body, false);
+        body.check(() -> UserAdmin.check(username, password, changes));
         body.check();
         User u = users.as(caller.actor()).add(username, password, changes);
         var saved = users.findVersioned(u.username());
