@@ -27,8 +27,17 @@ final class Query {
     private final Form form;
     private final List<AdminError.FieldProblem> problems = new ArrayList<>();
 
-    /** @param filters the parameters the resource takes besides limit and cursor */
+    /** A list that is not paged and takes no parameters: any is refused. */
+    static void none(WebRequest req) {
+        new Query(req, Set.of(), false).check();
+    }
+
+    /** A paged list. @param filters the parameters the resource takes besides limit and cursor */
     Query(WebRequest req, Set<String> filters) {
+        this(req, filters, true);
+    }
+
+    private Query(WebRequest req, Set<String> filters, boolean paged) {
         try {
             form = Form.parse(req.rawQuery());
         } catch (Form.FormException e) {
@@ -36,7 +45,7 @@ final class Query {
         }
         Set<String> unknown = new TreeSet<>();
         for (String name : form.names()) {
-            if (!name.equals(LIMIT) && !name.equals(CURSOR) && !filters.contains(name)) unknown.add(name);
+            if (!(paged && (name.equals(LIMIT) || name.equals(CURSOR))) && !filters.contains(name)) unknown.add(name);
             else if (form.all(name).size() > 1) problems.add(new AdminError.FieldProblem(name, name + " is repeated"));
         }
         for (String u : unknown) problems.add(new AdminError.FieldProblem(u, "unknown query parameter '" + u + "'"));
