@@ -1,6 +1,10 @@
 package io.gatehouse.admin.api;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.admin.ClientSettings;
@@ -10,8 +14,8 @@ import io.gatehouse.core.model.GrantType;
 import io.gatehouse.core.model.RequestObjectSigningAlg;
 import io.gatehouse.http.Json;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,32 +45,69 @@ final class ClientJson {
     private ClientJson() {
     }
 
-    static Map<String, Object> of(Client c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(ClientAdmin.CLIENT_ID, c.id().value());
-        m.put(CLIENT_TYPE, c.isPublic() ? "public" : "confidential");
-        m.put(GRANT_TYPES, c.grantTypes().stream().map(GrantType::wireName).sorted().toList());
-        m.put(SCOPE, c.scope().asString());
-        m.put(TOKEN_FORMAT, c.tokenFormat().wireName());
-        m.put(ACCESS_TOKEN_TTL, c.accessTokenTtl().toSeconds());
-        m.put(CLAIMS, c.claims());
-        m.put(SIGNING_ALG, c.signingAlg().name());
-        m.put(SCOPE_CLAIM, c.scopeClaim().name().toLowerCase(Locale.ROOT));
-        m.put(AUDIENCE, c.audience().orElse(null));
-        m.put(REDIRECT_URIS, c.redirectUris());
-        m.put(POST_LOGOUT_REDIRECT_URIS, c.postLogoutRedirectUris());
-        m.put(REQUIRE_PKCE, c.requirePkce());
-        m.put(REFRESH_TOKENS, c.refreshTokens());
-        m.put(FIRST_PARTY, c.firstParty());
-        m.put(ID_TOKEN_TTL, c.idTokenTtl().toSeconds());
-        m.put(REFRESH_TOKEN_TTL, c.refreshTokenTtl().toSeconds());
-        m.put(JWT_HEADER_X5T, c.jwtHeaderX5t());
-        m.put(INTROSPECTION, c.resourceServer());
-        m.put(JWKS, c.jwks().map(ClientJson::jwks).orElse(null));
-        m.put(REQUEST_OBJECT_SIGNING_ALG, c.requestObjectSigningAlg().map(RequestObjectSigningAlg::wireName).orElse(null));
-        m.put(DEMO, c.demo());
-        m.put(CREATED_AT, c.createdAt().toString());
-        return m;
+    /**
+     * The client as the API shows it: written field by field when serialized (lists of clients are the API's hot
+     * read), and as a tree with {@link #tree}.
+     */
+    static JsonSerializable of(Client c) {
+        return new JsonSerializable.Base() {
+            @Override
+            public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+                write(g, c);
+            }
+
+            @Override
+            public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer type) throws IOException {
+                write(g, c);
+            }
+        };
+    }
+
+    /** The client as a JSON tree (for a merge patch, or to add the secret once). */
+    static ObjectNode tree(Client c) {
+        return Json.mapper().valueToTree(of(c));
+    }
+
+    private static void write(JsonGenerator g, Client c) throws IOException {
+        g.writeStartObject();
+        g.writeStringField(ClientAdmin.CLIENT_ID, c.id().value());
+        g.writeStringField(CLIENT_TYPE, c.isPublic() ? "public" : "confidential");
+        g.writeArrayFieldStart(GRANT_TYPES);
+        for (GrantType grant : GrantType.values()) {  // declared in the order of their wire names
+            if (c.allows(grant)) g.writeString(grant.wireName());
+        }
+        g.writeEndArray();
+        g.writeStringField(SCOPE, c.scope().asString());
+        g.writeStringField(TOKEN_FORMAT, c.tokenFormat().wireName());
+        g.writeNumberField(ACCESS_TOKEN_TTL, c.accessTokenTtl().toSeconds());
+        g.writeObjectFieldStart(CLAIMS);
+        for (Map.Entry<String, String> e : c.claims().entrySet()) g.writeStringField(e.getKey(), e.getValue());
+        g.writeEndObject();
+        g.writeStringField(SIGNING_ALG, c.signingAlg().name());
+        g.writeStringField(SCOPE_CLAIM, c.scopeClaim().name().toLowerCase(Locale.ROOT));
+        g.writeStringField(AUDIENCE, c.audience().orElse(null));
+        strings(g, REDIRECT_URIS, c.redirectUris());
+        strings(g, POST_LOGOUT_REDIRECT_URIS, c.postLogoutRedirectUris());
+        g.writeBooleanField(REQUIRE_PKCE, c.requirePkce());
+        g.writeBooleanField(REFRESH_TOKENS, c.refreshTokens());
+        g.writeBooleanField(FIRST_PARTY, c.firstParty());
+        g.writeNumberField(ID_TOKEN_TTL, c.idTokenTtl().toSeconds());
+        g.writeNumberField(REFRESH_TOKEN_TTL, c.refreshTokenTtl().toSeconds());
+        g.writeBooleanField(JWT_HEADER_X5T, c.jwtHeaderX5t());
+        g.writeBooleanField(INTROSPECTION, c.resourceServer());
+        g.writeFieldName(JWKS);
+        if (c.jwks().isPresent()) g.writeTree(jwks(c.jwks().get()));
+        else g.writeNull();
+        g.writeStringField(REQUEST_OBJECT_SIGNING_ALG, c.requestObjectSigningAlg().map(RequestObjectSigningAlg::wireName).orElse(null));
+        g.writeBooleanField(DEMO, c.demo());
+        g.writeStringField(CREATED_AT, c.createdAt().toString());
+        g.writeEndObject();
+    }
+
+    private static void strings(JsonGenerator g, String field, java.util.List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) g.writeString(v);
+        g.writeEndArray();
     }
 
     /** The stored JWK Set as JSON (it was checked when registered). */
@@ -119,9 +160,9 @@ final class ClientJson {
 
     /** Read-only fields of a PUT or PATCH body must be what the client has (they may be sent back unchanged). */
     static void checkReadOnly(JsonBody body, ObjectNode raw, Client current) {
-        Map<String, Object> now = of(current);
+        ObjectNode now = tree(current);
         for (String f : Set.of(ClientAdmin.CLIENT_ID, CLIENT_TYPE, DEMO, CREATED_AT)) {
-            if (body.has(f) && !raw.get(f).equals(Json.mapper().valueToTree(now.get(f)))) {
+            if (body.has(f) && !raw.get(f).equals(now.get(f))) {
                 body.problem(f, f + " is read-only" + (f.equals(CLIENT_TYPE) ? ": register a new client to change it" : ""));
             }
         }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.Versioned;
-import io.gatehouse.http.Json;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
@@ -41,7 +40,7 @@ final class ClientResource {
     WebResponse patch(WebRequest req, AdminAuth.Caller caller) {
         ObjectNode patch = JsonBody.object(req, JsonBody.MERGE_PATCH);
         Versioned<Client> current = clients.findVersioned(id(req));
-        JsonNode merged = JsonBody.mergePatch(Json.mapper().valueToTree(ClientJson.of(current.value())), patch);
+        JsonNode merged = JsonBody.mergePatch(ClientJson.tree(current.value()), patch);
         return replace(req, caller, (ObjectNode) merged, current);
     }
 

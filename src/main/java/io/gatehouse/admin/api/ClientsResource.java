@@ -8,7 +8,6 @@ import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -42,7 +41,7 @@ final class ClientsResource {
         var settings = ClientJson.settings(body);
         body.check();
         ClientAdmin.Saved saved = clients.as(caller.actor()).add(id, secret, publicClient, settings);
-        Map<String, Object> out = ClientJson.of(saved.client());
+        var out = ClientJson.tree(saved.client());
         saved.newSecret().ifPresent(s -> out.put(ClientAdmin.CLIENT_SECRET, s));
         return ETags.tagged(AdminApi.json(201, out), saved.version())
                 .with("Location", PATH + "/" + AdminApi.segment(saved.client().id().value()));
