@@ -145,7 +145,12 @@ public final class Router {
 
     /** RFC 3986 percent-decoding of a path segment as UTF-8; null when malformed (a bad escape, not UTF-8). */
     static String percentDecode(String segment) {
-        if (segment.indexOf('%') < 0) return segment;
+        boolean plain = true;
+        for (int i = 0; i < segment.length() && plain; i++) {
+            char c = segment.charAt(i);
+            plain = c != '%' && c > 0x20 && c < 0x7F;
+        }
+        if (plain) return segment;
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(segment.length());
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
@@ -156,7 +161,7 @@ public final class Router {
                 if (hi < 0 || lo < 0) return null;
                 out.write(hi * 16 + lo);
                 i += 2;
-            } else if (c > 0x7E) {
+            } else if (c <= 0x20 || c > 0x7E) {
                 return null;
             } else {
                 out.write(c);
