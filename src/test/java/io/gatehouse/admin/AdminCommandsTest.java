@@ -1,6 +1,7 @@
 package io.gatehouse.admin;
 
-import io.gatehouse.Main;
+import io.gatehouse.testing.Cli;
+import io.gatehouse.testing.Cli.Run;
 import io.gatehouse.core.admin.AdminAccess;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.Client;
@@ -14,13 +15,7 @@ import io.gatehouse.store.jdbc.JdbcUserStore;
 import io.gatehouse.core.port.AuditEventStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -34,28 +29,9 @@ class AdminCommandsTest {
     @TempDir
     Path data;
 
-    record Run(int code, String out, String err) {
-    }
 
     Run run(String stdin, String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        InputStream oldIn = System.in;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            if (stdin != null) System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-            String[] all = new String[args.length + 2];
-            System.arraycopy(args, 0, all, 0, args.length);
-            all[args.length] = "--data";
-            all[args.length + 1] = data.toString();
-            int code = new CommandLine(new Main()).execute(all);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            System.setIn(oldIn);
-        }
+        return Cli.run(data, stdin, args);
     }
 
     private Database open() {

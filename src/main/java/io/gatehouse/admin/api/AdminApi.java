@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.function.Function;
 import java.util.UUID;
 
 /**
@@ -136,11 +136,14 @@ public final class AdminApi {
         return json(200, Map.of("items", items));
     }
 
-    /** {@code {"items": [...], "next_cursor": ...}}; {@code next_cursor} is null on the last page. */
-    static WebResponse page(List<?> items, Optional<String> lastKey) {
+    /**
+     * {@code {"items": [...], "next_cursor": ...}} from up to {@code limit + 1} rows fetched (one more than a page says
+     * there is a next one); {@code next_cursor}, the key of the page's last row, is null on the last page.
+     */
+    static <T> WebResponse page(List<T> fetched, int limit, Function<T, Object> json, Function<T, String> key) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("items", items);
-        out.put("next_cursor", lastKey.map(Query::cursorOf).orElse(null));
+        out.put("items", fetched.stream().limit(limit).map(json).toList());
+        out.put("next_cursor", fetched.size() > limit ? Query.cursorOf(key.apply(fetched.get(limit - 1))) : null);
         return json(200, out);
     }
 

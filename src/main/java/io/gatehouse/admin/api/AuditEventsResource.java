@@ -10,7 +10,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -50,9 +49,8 @@ final class AuditEventsResource {
             q.problem(ACTOR, "actor must be at most " + AuditEvent.MAX_ACTOR + " characters");
         }
         q.check();
-        List<AuditEvent> page = events.list(new AuditEventStore.Query(since, until, type, actor, before, limit + 1));
-        return AdminApi.page(page.stream().limit(limit).map(AuditEventsResource::json).toList(),
-                page.size() > limit ? Optional.of(page.get(limit - 1).id()) : Optional.empty());
+        return AdminApi.page(events.list(new AuditEventStore.Query(since, until, type, actor, before, limit + 1)), limit,
+                AuditEventsResource::json, AuditEvent::id);
     }
 
     private static Optional<Instant> time(Query q, String name) {

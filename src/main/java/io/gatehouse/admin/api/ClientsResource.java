@@ -2,12 +2,10 @@ package io.gatehouse.admin.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gatehouse.admin.ClientAdmin;
-import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,9 +24,7 @@ final class ClientsResource {
         int limit = q.limit();
         Optional<String> after = q.cursor(ClientId.MAX_LENGTH);
         q.check();
-        List<Client> page = clients.list(after, limit + 1);
-        return AdminApi.page(page.stream().limit(limit).map(ClientJson::of).toList(),
-                page.size() > limit ? Optional.of(page.get(limit - 1).id().value()) : Optional.empty());
+        return AdminApi.page(clients.list(after, limit + 1), limit, ClientJson::of, c -> c.id().value());
     }
 
     WebResponse create(WebRequest req, AdminAuth.Caller caller) {

@@ -5,7 +5,6 @@ import io.gatehouse.core.model.User;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -24,9 +23,7 @@ final class UsersResource {
         int limit = q.limit();
         Optional<String> after = q.cursor(User.MAX_USERNAME);
         q.check();
-        List<User> page = users.list(after, limit + 1);
-        return AdminApi.page(page.stream().limit(limit).map(UserJson::of).toList(),
-                page.size() > limit ? Optional.of(page.get(limit - 1).username()) : Optional.empty());
+        return AdminApi.page(users.list(after, limit + 1), limit, UserJson::of, User::username);
     }
 
     WebResponse create(WebRequest req, AdminAuth.Caller caller) {

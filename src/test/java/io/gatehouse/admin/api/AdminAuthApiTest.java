@@ -9,8 +9,6 @@ import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestServer;
 import io.gatehouse.testing.TokenForge;
 import com.nimbusds.jose.jwk.RSAKey;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -22,21 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Who may call the admin API: the auth matrix over real HTTP. */
-class AdminAuthApiTest {
-    static TestServer server;
-    static AdminApiSupport api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = new AdminApiSupport(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class AdminAuthApiTest extends AdminApiTestBase {
     private static String challenge(HttpResponse<String> r) {
         return r.headers().firstValue("WWW-Authenticate").orElseThrow(() -> new AssertionError("no challenge: " + r.body()));
     }

@@ -3,8 +3,6 @@ package io.gatehouse.admin.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.testing.Http;
 import io.gatehouse.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -18,21 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /admin/api/v1/clients over real HTTP: every route, secrets once, ETags, paging, bad input. */
-class AdminClientsApiTest {
-    static TestServer server;
-    static AdminApiSupport api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = new AdminApiSupport(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class AdminClientsApiTest extends AdminApiTestBase {
     @Test
     void clientLifecycleWhenCreatedReadReplacedPatchedRotatedDeletedThenSecretShownOnlyOnce() {
         HttpResponse<String> created = api.post("/clients", "{\"client_id\":\"svc-a\",\"grant_types\":[\"client_credentials\"],"

@@ -2,8 +2,6 @@ package io.gatehouse.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -16,21 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Keys, mounts and the audit log through the API. */
-class AdminKeysAuditApiTest {
-    static TestServer server;
-    static AdminApiSupport api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = new AdminApiSupport(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class AdminKeysAuditApiTest extends AdminApiTestBase {
     @Test
     void keysWhenRotatedAndRetiredThenListedWithoutKeyMaterial() {
         JsonNode keys = AdminApiSupport.ok(200, api.get("/keys"));

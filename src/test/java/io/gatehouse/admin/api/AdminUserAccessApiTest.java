@@ -8,7 +8,6 @@ import io.gatehouse.core.model.Role;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.testing.OidcFlow;
 import io.gatehouse.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,24 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A user's sessions, grants and consents through the API; admin users signing in with the console's client. */
-class AdminUserAccessApiTest {
+class AdminUserAccessApiTest extends AdminApiTestBase {
     static final String PW = "correct horse battery";
-    static TestServer server;
-    static AdminApiSupport api;
-
     @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = new AdminApiSupport(server);
+    static void clients() {
         server.addClient("web", AdminApiSupport.SECRET, b -> b.grantTypes(Set.of(GrantType.AUTHORIZATION_CODE))
                 .scope(Scope.of("profile", "email")).redirectUris(List.of(OidcFlow.REDIRECT)));
         server.clients.add("console", Optional.empty(), true, b -> b.grantTypes(Set.of(GrantType.AUTHORIZATION_CODE))
                 .scope(Scope.of("openid", AdminAccess.SCOPE)).redirectUris(List.of(OidcFlow.REDIRECT)).firstParty(true));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** Signs in and redeems a code; @return the token response */

@@ -3,8 +3,6 @@ package io.gatehouse.admin.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.testing.OidcFlow;
 import io.gatehouse.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -15,21 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /admin/api/v1/users over real HTTP. */
-class AdminUsersApiTest {
-    static TestServer server;
-    static AdminApiSupport api;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-        api = new AdminApiSupport(server);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
+class AdminUsersApiTest extends AdminApiTestBase {
     @Test
     void userLifecycleWhenCreatedPatchedPasswordSetDeletedThenPasswordNeverShown() {
         HttpResponse<String> created = api.post("/users", "{\"username\":\"ops\",\"password\":\"correct horse\","
