@@ -2,7 +2,6 @@ package io.gatehouse.admin.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.gatehouse.testing.Http;
-import io.gatehouse.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
