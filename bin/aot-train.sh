@@ -7,7 +7,7 @@ aot_train() {
   command -v curl >/dev/null || return 0
   local tmp; tmp=$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-aot.XXXXXX") || return 0
   rm -f "$out" "$out.config"
-  "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -jar "$jar" client add aot-train --secret aot-train-secret \
+  "$JAVA_HOME/bin/java" "$@" -XX:TieredStopAtLevel=1 -jar "$jar" client add aot-train --secret aot-train-secret \
       --data "$tmp/data" >/dev/null 2>&1 || { rm -rf "$tmp"; return 0; }
   "$JAVA_HOME/bin/java" "$@" -XX:AOTCacheOutput="$out" -Xlog:aot=off -Xlog:cds=off -jar "$jar" serve --port 0 \
       --management-port 0 --data "$tmp/data" > "$tmp/log" 2>&1 &

@@ -41,10 +41,11 @@ owner() {
   if [ "$(id -u)" != 0 ]; then echo ""; elif id postgres >/dev/null 2>&1; then echo postgres; else echo nobody; fi
 }
 
-# Runs a PostgreSQL tool as the cluster's owner (never as root).
+# Runs a PostgreSQL tool as the cluster's owner (never as root), from / : the caller's working directory (a
+# checkout in a 0700 temp directory, say) may be closed to that user, and initdb refuses to start there.
 as_owner() {
   local o; o=$(owner)
-  if [ -z "$o" ]; then "$@"; else runuser -u "$o" -- "$@"; fi
+  if [ -z "$o" ]; then "$@"; else (cd / && runuser -u "$o" -- "$@"); fi
 }
 
 free_port() {

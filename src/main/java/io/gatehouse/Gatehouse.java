@@ -27,6 +27,7 @@ import io.gatehouse.http.HttpServer;
 import io.gatehouse.http.Metrics;
 import io.gatehouse.http.Router;
 import io.gatehouse.http.dialect.Dialects;
+import io.gatehouse.http.tls.ServerTls;
 import io.gatehouse.http.endpoint.DiscoveryEndpoint;
 import io.gatehouse.http.endpoint.HealthEndpoint;
 import io.gatehouse.http.endpoint.JwksEndpoint;
@@ -61,6 +62,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Gatehouse implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Gatehouse.class);
+    /** The Strict-Transport-Security value sent on every public answer when the issuer is https. */
+    public static final String HSTS = "max-age=31536000";
 
     private final Database db;
     private final Listeners listeners;
@@ -87,11 +90,12 @@ public final class Gatehouse implements AutoCloseable {
      */
     private record Listeners(HttpServer server, HttpServer management, HealthEndpoint health,
                              java.util.concurrent.atomic.AtomicReference<Metrics> metrics) implements AutoCloseable {
-        static Listeners start(ServerConfig config, Router router) {
+        /** @param tls https on the public listener (null: plain http), owned by the listener from here on */
+        static Listeners start(ServerConfig config, Router router, ServerTls tls) {
             HealthEndpoint health = new HealthEndpoint();
             var metrics = new java.util.concurrent.atomic.AtomicReference<Metrics>();
             HttpServer server = HttpServer.start("public", config.host(), config.port(), router, config.maxBodyBytes(),
-                    config.http());
+                    config.http(), tls);
             HttpConfig http = config.http();
             if (!http.managementEnabled()) return new Listeners(server, null, health, metrics);
             Router management = new Router();
@@ -124,7 +128,10 @@ public final class Gatehouse implements AutoCloseable {
      */
     public static Gatehouse start(ServerConfig config, Clock clock) {
         Router router = new Router().clientAddresses(config.abuse().clientAddresses());
-        CompletableFuture<Listeners> binding = CompletableFuture.supplyAsync(() -> Listeners.start(config, router),
+        // Read first: unusable TLS files stop the start (TlsCredential.Refused) before anything else happens.
+        ServerTls tls = config.http().tls()
+                .map(files -> ServerTls.start(files, config.database().allowInsecurePermissions(), clock)).orElse(null);
+        CompletableFuture<Listeners> binding = CompletableFuture.supplyAsync(() -> Listeners.start(config, router, tls),
                 command -> Thread.ofPlatform().name("gatehouse-bind").start(command));
         // Loading Micrometer/Prometheus classes takes a few hundred ms: do it while the database opens.
         CompletableFuture<Metrics> metrics = config.metrics()
@@ -194,7 +201,14 @@ public final class Gatehouse implements AutoCloseable {
                                     JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
                                     Router router, Listeners listeners, Metrics metrics) {
         HttpServer server = listeners.server();
-        String issuer = config.issuer().orElseGet(() -> "http://" + hostForUrl(config.host()) + ":" + server.port());
+        String issuer = config.issuer().orElseGet(() -> server.scheme() + "://" + hostForUrl(config.host()) + ":" + server.port());
+        if (issuer.startsWith("https://")) {
+            // RFC 6797: browsers that reached us over https once use nothing else for a year (TLS here or at a proxy)
+            router.alwaysHeader("Strict-Transport-Security", HSTS);
+        } else if (server.scheme().equals("https")) {
+            LOG.warn("the issuer {} is http, but the public listener serves https: tokens and discovery name http URLs",
+                    issuer);
+        }
         var auditEvents = new JdbcAuditEventStore(db);
         var audit = AuditLogger.toLogAndStore(clock, auditEvents);
         var rotation = new KeyRotation(keyStore, keys, config.keys().policy(), () -> KeyRotation.longestTokenLifetime(clients), audit,
@@ -356,6 +370,11 @@ public final class Gatehouse implements AutoCloseable {
 
     public int port() {
         return listeners.server().port();
+    }
+
+    /** The public listener's URL as bound: http(s)://HOST:PORT (the issuer may differ, e.g. behind a proxy). */
+    public String url(String host) {
+        return listeners.server().scheme() + "://" + hostForUrl(host) + ":" + port();
     }
 
     /** The management listener's port, or -1 when it is turned off. */

@@ -7,6 +7,8 @@ import io.gatehouse.admin.UserCommands;
 import io.gatehouse.config.ConfigLoader;
 import io.gatehouse.config.KeyEncryption;
 import io.gatehouse.config.ServerConfig;
+import io.gatehouse.config.TlsFiles;
+import io.gatehouse.http.tls.TlsCredential;
 import io.gatehouse.core.token.keys.KeyProtection;
 import io.gatehouse.store.jdbc.DataDirectory;
 import io.gatehouse.store.jdbc.DatabaseSettings;
@@ -84,6 +86,12 @@ public final class Main implements Runnable {
         Path kekFile;
         @Option(names = "--issuer", description = "Issuer URL (default http://HOST:PORT; env GATEHOUSE_ISSUER).")
         String issuer;
+        @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate (the server's first, then its "
+                + "intermediates): https on the public port, reloaded when the file changes (env GATEHOUSE_TLS_CERT).")
+        Path tlsCert;
+        @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (PKCS#8, PKCS#1 or "
+                + "SEC1; unencrypted, mode 0600; env GATEHOUSE_TLS_KEY).")
+        Path tlsKey;
         @Option(names = "--config", description = "JSON config file (env GATEHOUSE_CONFIG); see docs/configuration.md.")
         Path config;
         @Option(names = "--demo", description = "Register the demo clients and user when missing (env GATEHOUSE_DEMO=true).")
@@ -101,6 +109,12 @@ public final class Main implements Runnable {
                             managementHost != null ? managementHost : h.managementHost(),
                             managementPort != null ? managementPort : h.managementPort()));
                 }
+                if (tlsCert != null || tlsKey != null) {  // each flag wins over its env variable or config key
+                    var h = cfg.http();
+                    cfg = cfg.withHttp(h.withTls(TlsFiles.of(
+                            tlsCert != null ? tlsCert.toString() : h.tls().map(f -> f.certificate().toString()).orElse(null),
+                            tlsKey != null ? tlsKey.toString() : h.tls().map(f -> f.privateKey().toString()).orElse(null))));
+                }
             } catch (IllegalArgumentException e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
@@ -109,7 +123,7 @@ public final class Main implements Runnable {
             Gatehouse gh;
             try {
                 gh = Gatehouse.start(cfg, Clock.systemUTC());
-            } catch (DataDirectory.Refused | KeyEncryption.Refused | KeyProtection.Failure e) {
+            } catch (DataDirectory.Refused | KeyEncryption.Refused | KeyProtection.Failure | TlsCredential.Refused e) {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
             } catch (RuntimeException e) {
@@ -131,7 +145,7 @@ public final class Main implements Runnable {
             } else {
                 LOG.info("management listener off (management-enabled: false): no /health or /metrics");
             }
-            LOG.info("Gatehouse ready at {} (issuer {}) in {} ms", "http://" + Gatehouse.hostForUrl(cfg.host()) + ":" + gh.port(),
+            LOG.info("Gatehouse ready at {} (issuer {}) in {} ms", gh.url(cfg.host()),
                     gh.issuer(), (System.nanoTime() - STARTED) / 1_000_000);
             try {
                 stopped.await();

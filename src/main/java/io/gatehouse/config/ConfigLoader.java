@@ -43,7 +43,7 @@ public final class ConfigLoader {
     /** The keys of {@link HttpConfig}: timeouts, limits, management listener. */
     static final Set<String> HTTP_KEYS = Set.of("header-timeout-seconds", "body-timeout-seconds", "idle-timeout-seconds",
             "max-connections", "max-concurrent-requests", "max-buffered-request-bytes", "management-enabled",
-            "management-host", "management-port");
+            "management-host", "management-port", "tls-cert", "tls-key");
 
     private ConfigLoader() {
     }
@@ -140,7 +140,9 @@ public final class ConfigLoader {
                 parseInt("max-buffered-request-bytes", v.apply("max-buffered-request-bytes", HttpConfig.DEFAULT_MAX_BUFFERED_REQUEST_BYTES)),
                 parseBoolean("management-enabled", v.apply("management-enabled", true)),
                 v.apply("management-host", HttpConfig.DEFAULT_MANAGEMENT_HOST),
-                parseInt("management-port", v.apply("management-port", HttpConfig.DEFAULT_MANAGEMENT_PORT)));
+                parseInt("management-port", v.apply("management-port", HttpConfig.DEFAULT_MANAGEMENT_PORT)),
+                TlsFiles.of(pick(null, env.get("GATEHOUSE_TLS_CERT"), text(file, "tls-cert"), null),
+                        pick(null, env.get("GATEHOUSE_TLS_KEY"), text(file, "tls-key"), null)));
     }
 
     private static JsonNode readFile(Path p) {

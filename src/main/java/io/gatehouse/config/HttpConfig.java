@@ -1,6 +1,7 @@
 package io.gatehouse.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * How the HTTP listeners hold up under slow or abusive clients, and where the management listener is.
@@ -20,10 +21,12 @@ import java.time.Duration;
  * @param managementEnabled     whether the management listener (health, metrics) runs at all
  * @param managementHost        the management listener's address
  * @param managementPort        its port; 0 picks a free one (logged)
+ * @param tls                   the public listener's certificate and key (https), or empty for plain http; the
+ *                              management listener is always plain http
  */
 public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
                          int maxConcurrentRequests, int maxBufferedRequestBytes, boolean managementEnabled,
-                         String managementHost, int managementPort) {
+                         String managementHost, int managementPort, Optional<TlsFiles> tls) {
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -51,6 +54,7 @@ public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration 
         }
         if (managementHost == null || managementHost.isBlank()) throw new IllegalArgumentException("management-host must not be empty");
         if (managementPort < 0 || managementPort > 65535) throw new IllegalArgumentException("management-port must be 0 to 65535");
+        tls = tls == null ? Optional.empty() : tls;
     }
 
     private static void positive(String name, Duration d) {
@@ -60,7 +64,7 @@ public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration 
     public static HttpConfig defaults() {
         return new HttpConfig(DEFAULT_HEADER_TIMEOUT, DEFAULT_BODY_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
                 DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_BUFFERED_REQUEST_BYTES, true, DEFAULT_MANAGEMENT_HOST,
-                DEFAULT_MANAGEMENT_PORT);
+                DEFAULT_MANAGEMENT_PORT, Optional.empty());
     }
 
     /** Defaults with the management listener on a free port (tests, several servers on one machine). */
@@ -70,16 +74,22 @@ public record HttpConfig(Duration headerTimeout, Duration bodyTimeout, Duration 
 
     public HttpConfig withManagement(boolean enabled, String host, int port) {
         return new HttpConfig(headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxConcurrentRequests,
-                maxBufferedRequestBytes, enabled, host, port);
+                maxBufferedRequestBytes, enabled, host, port, tls);
     }
 
     public HttpConfig withTimeouts(Duration header, Duration body, Duration idle) {
         return new HttpConfig(header, body, idle, maxConnections, maxConcurrentRequests, maxBufferedRequestBytes,
-                managementEnabled, managementHost, managementPort);
+                managementEnabled, managementHost, managementPort, tls);
     }
 
     public HttpConfig withLimits(int connections, int concurrentRequests, int bufferedBodyBytes) {
         return new HttpConfig(headerTimeout, bodyTimeout, idleTimeout, connections, concurrentRequests, bufferedBodyBytes,
-                managementEnabled, managementHost, managementPort);
+                managementEnabled, managementHost, managementPort, tls);
+    }
+
+    /** The same with https on the public listener from these files (empty: plain http). */
+    public HttpConfig withTls(Optional<TlsFiles> files) {
+        return new HttpConfig(headerTimeout, bodyTimeout, idleTimeout, maxConnections, maxConcurrentRequests,
+                maxBufferedRequestBytes, managementEnabled, managementHost, managementPort, files);
     }
 }

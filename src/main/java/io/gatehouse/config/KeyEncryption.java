@@ -280,7 +280,7 @@ public final class KeyEncryption {
     }
 
     /** The mode ("0644") when group or others have any permission on {@code file}; empty on non-POSIX file systems. */
-    static Optional<String> exposedMode(Path file) {
+    public static Optional<String> exposedMode(Path file) {
         try {
             PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
             if (view == null) return Optional.empty();

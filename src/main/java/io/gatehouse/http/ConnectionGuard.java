@@ -31,12 +31,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * is none, leaving the bytes in the kernel. A connection thus holds at most its read buffer and 16 KiB of request on the
  * heap of its own, however much head or body a client sends and then stalls.
  *
+ * <p>TLS: the web library runs a connection's handshake before it hands the connection over, so the socket factory
+ * reports each accepted connection first ({@link #handshaking}); the header timeout then counts from the connect,
+ * over the handshake and the first request's head, and a handshake that does not finish in time is cut off like a
+ * stalled head. The watchdog closes TLS connections through their plain socket, which never blocks (closing the TLS
+ * socket would first write a close_notify alert, which can wait for ever on a client that does not read).
+ *
  * <p>Nothing here is logged per event above DEBUG: {@link Events} sums up what happened in one INFO line per minute
  * at most, however many connections misbehave.
  */
 final class ConnectionGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final ThreadLocal<Watch> CURRENT = new ThreadLocal<>();
+    /** The plain socket of the TLS connection the calling thread is handshaking. */
+    private static final ThreadLocal<java.net.Socket> HANDSHAKE = new ThreadLocal<>();
     static final long TICK_MILLIS = 200;
     /** The most one read from a socket returns (the web library's read buffer). */
     static final int CHUNK = 8 * 1024;
@@ -72,6 +80,8 @@ final class ConnectionGuard implements AutoCloseable {
     private final long idleNanos;
     private final String bodyTimeoutText;
     private final Set<Watch> open = ConcurrentHashMap.newKeySet();
+    /** TLS connections in their handshake: plain socket to deadline (System.nanoTime). */
+    private final java.util.Map<java.net.Socket, Long> handshakes = new ConcurrentHashMap<>();
     /** Room for request bytes beyond the free first part of each head and body (max-buffered-request-bytes). */
     final java.util.concurrent.Semaphore buffered;
     final Events events;
@@ -93,16 +103,34 @@ final class ConnectionGuard implements AutoCloseable {
         return CURRENT.get();
     }
 
-    /** Starts watching a new connection (in {@link Phase#HEAD}); the calling thread is the one that serves it. */
+    /**
+     * A TLS connection was accepted on the calling thread and its handshake begins: it must be done, and the first
+     * request's head have arrived, within the header timeout.
+     */
+    void handshaking(java.net.Socket plain) {
+        handshakes.put(plain, System.nanoTime() + headerNanos);
+        HANDSHAKE.set(plain);
+    }
+
+    /**
+     * Starts watching a new connection (in {@link Phase#HEAD}); the calling thread is the one that serves it (and, for
+     * TLS, the one that did its handshake).
+     */
     Watch open(Conn conn) {
-        Watch w = new Watch(conn);
+        java.net.Socket plain = HANDSHAKE.get();
+        Long deadline = null;
+        if (plain != null) {
+            HANDSHAKE.remove();
+            deadline = handshakes.remove(plain);
+        }
+        Watch w = new Watch(conn, plain, deadline != null ? deadline : System.nanoTime() + headerNanos);
         open.add(w);
         CURRENT.set(w);
         return w;
     }
 
     int openConnections() {
-        return open.size();
+        return open.size() + handshakes.size();
     }
 
     String bodyTimeoutText() {
@@ -118,14 +146,25 @@ final class ConnectionGuard implements AutoCloseable {
     /** One connection's phase and deadline. */
     final class Watch {
         private final Conn conn;
+        private final java.net.Socket plain;  // under TLS; null for plain http
         private final AtomicReference<State> state;
         // only the connection's own thread touches these two
         private int headBytes;     // read of the current request head
         private int headReserved;  // room taken from the budget for it
 
-        private Watch(Conn conn) {
+        private Watch(Conn conn, java.net.Socket plain, long headDeadline) {
             this.conn = conn;
-            this.state = new AtomicReference<>(new State(Phase.HEAD, System.nanoTime() + headerNanos));
+            this.plain = plain;
+            this.state = new AtomicReference<>(new State(Phase.HEAD, headDeadline));
+        }
+
+        /** Closes the connection from the watchdog: under TLS its plain socket (see the class comment). */
+        private void closeConnection() {
+            if (plain == null) {
+                conn.close();
+            } else {
+                closeQuietly(plain);
+            }
         }
 
         /**
@@ -149,14 +188,21 @@ final class ConnectionGuard implements AutoCloseable {
             return true;
         }
 
-        /** Bytes came from the socket: when idle, a new request begins and its head has the header timeout. */
-        void dataArrived(int n) {
+        /**
+         * Bytes came from the socket: when idle, a new request begins and its head has the header timeout.
+         *
+         * @return true when these bytes began a request after an answer on this connection
+         */
+        boolean dataArrived(int n) {
             State s = state.get();
+            boolean began = false;
             if (s.phase == Phase.IDLE && state.compareAndSet(s, new State(Phase.HEAD, System.nanoTime() + headerNanos))) {
                 s = state.get();
                 headBytes = 0;
+                began = true;
             }
             if (s.phase == Phase.HEAD) headBytes += n;
+            return began;
         }
 
         /** Part of a request head arrived, not all of it. */
@@ -215,7 +261,7 @@ final class ConnectionGuard implements AutoCloseable {
         /** Called by the watchdog when the deadline passed. */
         private void expire(State s) {
             if (s.phase == Phase.CLOSING) {  // the 408 could not be written in time
-                if (state.compareAndSet(s, CLOSED)) conn.close();
+                if (state.compareAndSet(s, CLOSED)) closeConnection();
                 return;
             }
             if (!state.compareAndSet(s, new State(Phase.CLOSING, System.nanoTime() + CLOSE_GRACE_NANOS))) return;
@@ -223,7 +269,7 @@ final class ConnectionGuard implements AutoCloseable {
                 case HEAD -> {
                     events.record(Events.Kind.HEADER_TIMEOUT);
                     LOG.debug("closed the connection from {}: request head not complete within the header timeout", conn.peer());
-                    conn.close();
+                    closeConnection();
                 }
                 case BODY -> {
                     events.record(Events.Kind.BODY_TIMEOUT);
@@ -231,7 +277,7 @@ final class ConnectionGuard implements AutoCloseable {
                             conn.peer(), bodyTimeoutText);
                     conn.answerThenClose(response408(bodyTimeoutText));
                 }
-                case IDLE -> conn.close();
+                case IDLE -> closeConnection();
                 default -> { }
             }
         }
@@ -256,10 +302,34 @@ final class ConnectionGuard implements AutoCloseable {
                     }
                 }
             }
+            expireHandshakes(now);
             if (now - nextSummary >= 0) {
                 events.summarize(open.size());
                 nextSummary = now + Events.EVERY_NANOS;
             }
+        }
+    }
+
+    /** Forgets handshakes that failed (the library closed the socket) and cuts off those past their deadline. */
+    private void expireHandshakes(long now) {
+        for (var e : handshakes.entrySet()) {
+            java.net.Socket plain = e.getKey();
+            if (plain.isClosed()) {
+                handshakes.remove(plain);
+            } else if (now - e.getValue() >= 0 && handshakes.remove(plain) != null) {
+                events.record(Events.Kind.HEADER_TIMEOUT);
+                LOG.debug("closed the connection from {}: TLS handshake and request head not complete within the header "
+                        + "timeout", plain.getInetAddress() == null ? "?" : plain.getInetAddress().getHostAddress());
+                closeQuietly(plain);
+            }
+        }
+    }
+
+    private static void closeQuietly(java.net.Socket s) {
+        try {
+            s.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            // closed already
         }
     }
 

@@ -52,9 +52,16 @@ final class HttpConnections implements ServerConnectionSelector {
         return Support.SUPPORTED;
     }
 
+    /**
+     * What TLS clients may choose with ALPN: HTTP/1.1, and HTTP/1.0 (served through {@link Http10}). A client that
+     * offers only protocols the server does not know fails its handshake (JSSE), so HTTP/1.0 is named too: {@code curl
+     * --http1.0} offers nothing else.
+     */
     @Override
     public Set<String> supportedApplicationProtocols() {
-        return http1.supportedApplicationProtocols();
+        Set<String> protocols = new java.util.LinkedHashSet<>(http1.supportedApplicationProtocols());
+        protocols.add("http/1.0");
+        return protocols;
     }
 
     @Override
@@ -103,6 +110,10 @@ final class HttpConnections implements ServerConnectionSelector {
         private final DataReader reader;
         private ConnectionGuard.Watch watch;
         private boolean first = true;
+        /** The last request was HTTP/1.0 with keep-alive: the next one is looked at too (see {@link Http10}). */
+        private boolean http10KeepAlive;
+        /** The bytes {@link #read} returned last began a new request on a kept-alive connection. */
+        private boolean began;
 
         Guarded(ConnectionContext ctx) {
             this.ctx = ctx;
@@ -115,9 +126,9 @@ final class HttpConnections implements ServerConnectionSelector {
         public byte[] get() {
             byte[] b = read();
             if (b == null) return null;
-            if (first) {
+            if (first || http10KeepAlive && began) {
                 first = false;
-                b = firstRequest(b);
+                b = request(b);
             }
             return b;
         }
@@ -137,23 +148,25 @@ final class HttpConnections implements ServerConnectionSelector {
                 // The library would answer 500 and log a WARN with a stack trace for each such connection.
                 if (b == null && watch.midHead()) throw new CloseConnectionException("connection closed within a request head");
             }
-            if (b != null) watch.dataArrived(b.length);
+            began = b != null && watch.dataArrived(b.length);
             return b;
         }
 
         /**
-         * Reads on until the first request's line (for HTTP/1.0, its whole head) is there, within the free part of a
-         * head; see {@link Http10}.
+         * Reads on until a request's line (for HTTP/1.0, its whole head) is there, within the free part of a head; see
+         * {@link Http10}. {@code b} begins the request.
          */
-        private byte[] firstRequest(byte[] b) {
+        private byte[] request(byte[] b) {
             byte[] buf = b;
             int len = b.length;
             while (true) {
                 switch (Http10.inspect(buf, len)) {
                     case PASS -> {
+                        http10KeepAlive = false;
                         return len == buf.length ? buf : Arrays.copyOf(buf, len);
                     }
                     case REWRITE -> {
+                        http10KeepAlive = Http10.keepAlive(buf, len);
                         return Http10.rewrite(buf, len, host());
                     }
                     case NEED_MORE -> {

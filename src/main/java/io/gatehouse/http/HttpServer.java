@@ -1,6 +1,8 @@
 package io.gatehouse.http;
 
 import io.gatehouse.config.HttpConfig;
+import io.gatehouse.http.tls.ServerTls;
+import io.helidon.common.tls.Tls;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.http.Header;
 import io.helidon.http.HeaderValues;
@@ -41,11 +43,13 @@ public final class HttpServer implements AutoCloseable {
     private final WebServer server;
     private final ConnectionGuard guard;
     private final String name;
+    private final ServerTls tls;  // null: plain http
 
-    private HttpServer(WebServer server, ConnectionGuard guard, String name) {
+    private HttpServer(WebServer server, ConnectionGuard guard, String name, ServerTls tls) {
         this.server = server;
         this.guard = guard;
         this.name = name;
+        this.tls = tls;
     }
 
     /** What one listener enforces. */
@@ -59,14 +63,33 @@ public final class HttpServer implements AutoCloseable {
      * @param name   "public" or "management": the log names it, and the bind error
      */
     public static HttpServer start(String name, String host, int port, Router router, int maxBodyBytes, HttpConfig config) {
-        if (port != 0) probe(name, host, port);  // a clear error instead of the web library's logged trace
+        return start(name, host, port, router, maxBodyBytes, config, null);
+    }
+
+    /**
+     * The same with https: {@code tls} (null for plain http) is then owned by the listener, closed with it or when
+     * the start fails.
+     */
+    public static HttpServer start(String name, String host, int port, Router router, int maxBodyBytes, HttpConfig config,
+                                   ServerTls tls) {
+        try {
+            if (port != 0) probe(name, host, port);  // a clear error instead of the web library's logged trace
+        } catch (RuntimeException e) {
+            if (tls != null) tls.close();
+            throw e;
+        }
         ConnectionGuard guard = new ConnectionGuard(name, config);
         Limits limits = new Limits(maxBodyBytes, new Semaphore(config.maxConcurrentRequests()), guard);
         // Authorization requests carry long query strings (a 2 KB state, PKCE, nonce): allow 32 KB.
         Http1Config http1 = Http1Config.builder().maxPrologueLength(32 * 1024).build();
         WebServer server;
         try {
-            server = WebServer.builder()
+            var builder = WebServer.builder();
+            // the web library hands this context each accepted connection before its handshake (see ConnectionGuard)
+            if (tls != null) {
+                builder.tls(Tls.builder().sslContext(tls.context(guard::handshaking)).sslParameters(tls.parameters()).build());
+            }
+            server = builder
                     .host(host)
                     .port(port)
                     .shutdownHook(false)
@@ -84,14 +107,16 @@ public final class HttpServer implements AutoCloseable {
             server.start();
         } catch (RuntimeException e) {
             guard.close();
+            if (tls != null) tls.close();
             throw e;
         }
         if (!server.isRunning() || server.port() <= 0) {
             server.stop();
             guard.close();
+            if (tls != null) tls.close();
             throw new java.io.UncheckedIOException(bindError(name, host, port, null));
         }
-        return new HttpServer(server, guard, name);
+        return new HttpServer(server, guard, name, tls);
     }
 
     private static void probe(String name, String host, int port) {
@@ -116,6 +141,12 @@ public final class HttpServer implements AutoCloseable {
         return server.port();
     }
 
+    /** "https" when the listener serves TLS, else "http". */
+    public String scheme() {
+        return tls == null ? "http" : "https";
+    }
+
+
     /** Connections this listener has open now. */
     public int openConnections() {
         return guard.openConnections();
@@ -134,6 +165,7 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         server.stop();
         guard.close();
+        if (tls != null) tls.close();
         LOG.debug("{} listener stopped", name);
     }
 
@@ -151,13 +183,13 @@ public final class HttpServer implements AutoCloseable {
                         limits.maxBody, limits.guard.buffered, deadline,
                         () -> limits.guard.events.record(ConnectionGuard.Events.Kind.BUFFER_WAIT));
             } catch (RequestBody.Failed f) {
-                bodyFailed(limits.guard, watch, f, req, res);
+                bodyFailed(router, limits.guard, watch, f, req, res);
             }
         }
         try {
             if (watch != null && !watch.bodyDone()) throw new CloseConnectionException("timed out");
             boolean close = !body.consumed() || req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
-            WebResponse out = dispatch(router, limits, toWebRequest(req, body), req);
+            WebResponse out = router.finish(dispatch(router, limits, toWebRequest(req, body), req));
             send(res, out, close);
             if (watch != null) watch.responded();
             // RFC 9112 section 9.6: the server closes after answering a request with "Connection: close" (the web
@@ -199,7 +231,7 @@ public final class HttpServer implements AutoCloseable {
      * The body did not arrive: whoever took the connection out of the body phase answers (the watchdog has already
      * sent 408 when the deadline passed first), with one DEBUG line; the connection is closed either way.
      */
-    private static void bodyFailed(ConnectionGuard guard, ConnectionGuard.Watch watch, RequestBody.Failed f,
+    private static void bodyFailed(Router router, ConnectionGuard guard, ConnectionGuard.Watch watch, RequestBody.Failed f,
                                    ServerRequest req, ServerResponse res) {
         if (watch == null || watch.bodyDone()) {
             String peer = peer(req);
@@ -215,7 +247,7 @@ public final class HttpServer implements AutoCloseable {
                 out = Router.error(400, "invalid_request", "The request body is incomplete");
             }
             try {
-                send(res, out, true);
+                send(res, router.finish(out), true);
             } catch (RuntimeException e) {
                 // the client is gone
             }

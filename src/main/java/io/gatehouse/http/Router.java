@@ -53,11 +53,32 @@ public final class Router {
     }
     private volatile boolean ready;
     private volatile ClientAddresses addresses = ClientAddresses.peerOnly();
+    private volatile java.util.List<WebResponse.Header> always = java.util.List.of();
 
     /** How requests are attributed to client addresses (trusted proxies); the peer address by default. */
     public Router clientAddresses(ClientAddresses a) {
         this.addresses = a;
         return this;
+    }
+
+    /**
+     * A header every answer carries from now on, whatever answers it (an endpoint, a 404, a 503 while busy): e.g.
+     * {@code Strict-Transport-Security} when the issuer is https.
+     */
+    public Router alwaysHeader(String name, String value) {
+        var h = new java.util.ArrayList<>(always);
+        h.add(new WebResponse.Header(name, value));
+        always = java.util.List.copyOf(h);
+        return this;
+    }
+
+    /** {@code r} with the {@link #alwaysHeader}s added: the server adapter calls it for every answer it sends. */
+    public WebResponse finish(WebResponse r) {
+        java.util.List<WebResponse.Header> h = always;
+        if (h.isEmpty()) return r;
+        var all = new java.util.ArrayList<>(r.headers());
+        all.addAll(h);
+        return new WebResponse(r.status(), all, r.body());
     }
 
     /** Routes are complete: start answering (before this, every request gets 503). */

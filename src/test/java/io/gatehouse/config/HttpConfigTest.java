@@ -75,4 +75,22 @@ class HttpConfigTest {
         assertFalse(load("{\"port\": 9100, \"management-port\": 9100, \"management-enabled\": false}", Map.of())
                 .http().managementEnabled());
     }
+
+    @Test
+    void loadWhenTlsFilesInFileOrEnvironmentThenBothTakenAndEnvironmentWins() throws Exception {
+        assertEquals(java.util.Optional.empty(), load("{}", Map.of()).http().tls());
+        TlsFiles f = load("{\"tls-cert\": \"/etc/gh/cert.pem\", \"tls-key\": \"/etc/gh/key.pem\"}", Map.of()).http().tls().orElseThrow();
+        assertEquals(new TlsFiles(Path.of("/etc/gh/cert.pem"), Path.of("/etc/gh/key.pem")), f);
+        f = load("{\"tls-cert\": \"/etc/gh/cert.pem\", \"tls-key\": \"/etc/gh/key.pem\"}",
+                Map.of("GATEHOUSE_TLS_CERT", "/run/c.pem", "GATEHOUSE_TLS_KEY", "/run/k.pem")).http().tls().orElseThrow();
+        assertEquals(new TlsFiles(Path.of("/run/c.pem"), Path.of("/run/k.pem")), f);
+    }
+
+    @Test
+    void loadWhenOnlyOneTlsFileThenRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> load("{\"tls-cert\": \"/etc/gh/cert.pem\"}", Map.of()));
+        assertTrue(e.getMessage().startsWith("tls-cert and tls-key go together"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> load("{}", Map.of("GATEHOUSE_TLS_KEY", "/k.pem")));
+        assertTrue(e.getMessage().startsWith("tls-cert and tls-key go together"), e.getMessage());
+    }
 }

@@ -70,7 +70,10 @@ class AbuseTest {
         }
         server = ServerProcess.serve(Map.of("JAVA_TOOL_OPTIONS", "-Xmx64m", "GATEHOUSE_LOG_LEVEL", "DEBUG",
                 "GATEHOUSE_HEADER_TIMEOUT_SECONDS", Integer.toString(HEADER_TIMEOUT_S),
-                "GATEHOUSE_BODY_TIMEOUT_SECONDS", Integer.toString(BODY_TIMEOUT_S)), "--data", data.toString());
+                "GATEHOUSE_BODY_TIMEOUT_SECONDS", Integer.toString(BODY_TIMEOUT_S),
+                // room for the 300 slow heads of 20 KB below (the 2 MiB default would close most of them early, for
+                // want of buffer room, instead of at the header timeout this test is about)
+                "GATEHOUSE_MAX_BUFFERED_REQUEST_BYTES", Integer.toString(8 * 1024 * 1024)), "--data", data.toString());
         port = URI.create(server.base).getPort();
         assertEquals(200, Http.clientCredentials(server.base, CLIENT, SECRET).statusCode(), "warm-up");
     }
@@ -105,7 +108,7 @@ class AbuseTest {
         }
         assertTrue(server.process.isAlive());
         assertEquals(200, Http.clientCredentials(server.base, CLIENT, SECRET).statusCode());
-        String log = server.output().substring(logBefore);
+        String log = awaitLog(logBefore, "not complete within " + BODY_TIMEOUT_S + " s", n);
         assertClean(log);
         assertEquals(n, count(log, "not complete within " + BODY_TIMEOUT_S + " s"), "one DEBUG line per stalled upload:\n"
                 + tail(log));
@@ -129,7 +132,7 @@ class AbuseTest {
         while (count(server.output().substring(logBefore), "cut off after") < n && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
-        String log = server.output().substring(logBefore);
+        String log = awaitLog(logBefore, "cut off after", n);
         assertEquals(n, count(log, "cut off after"), "one DEBUG line per aborted upload:\n" + tail(log));
         assertClean(log);
         assertEquals(200, Http.clientCredentials(server.base, CLIENT, SECRET).statusCode());
@@ -175,7 +178,7 @@ class AbuseTest {
             closeAll(slow);
             closeAll(silent);
         }
-        String log = server.output().substring(logBefore);
+        String log = awaitLog(logBefore, "request head not complete within the header timeout", n + 20);
         assertClean(log);
         assertEquals(n + 20, count(log, "request head not complete within the header timeout"), tail(log));
     }
@@ -283,6 +286,20 @@ class AbuseTest {
         for (String bad : List.of("ERROR", "WARN", "\tat ", "Exception in thread", "OutOfMemoryError")) {
             assertFalse(log.contains(bad), "the log has '" + bad.strip() + "':\n" + tail(log));
         }
+    }
+
+    /**
+     * The server's output since {@code from}, once it holds {@code n} lines with {@code what} or 10 s have passed: the
+     * lines are written before the connections close, but reach this JVM through a pipe read by another thread.
+     */
+    static String awaitLog(int from, String what, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String log = server.output().substring(from);
+        while (count(log, what) < n && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            log = server.output().substring(from);
+        }
+        return log;
     }
 
     static int count(String text, String what) {

@@ -40,4 +40,14 @@ class Http10Test {
         assertEquals("POST /t HTTP/1.1\r\nConnection: close\r\nhost: a\r\nContent-Length: 3\r\n\r\nabc",
                 rewrite("POST /t HTTP/1.0\r\nhost: a\r\nContent-Length: 3\r\n\r\nabc"));
     }
+
+    @Test
+    void rewriteWhenKeepAliveAskedThenNoCloseAdded() {
+        assertEquals("GET /jwks HTTP/1.1\r\nHost: 127.0.0.1:9001\r\nConnection: Keep-Alive\r\n\r\n",
+                rewrite("GET /jwks HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n"));
+        byte[] b = "GET / HTTP/1.0\r\nX-Connection: keep-alive\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertFalse(Http10.keepAlive(b, b.length));
+        b = "GET / HTTP/1.0\r\nconnection: foo, keep-alive\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertTrue(Http10.keepAlive(b, b.length));
+    }
 }

@@ -49,7 +49,7 @@ class HttpLimitsTest {
 
     @Test
     void http10WhenRequestedThenAnsweredAndClosedWithOrWithoutHost() throws IOException {
-        for (String req : List.of("GET /jwks HTTP/1.0\r\n\r\n", "GET /jwks HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n")) {
+        for (String req : List.of("GET /jwks HTTP/1.0\r\n\r\n", "GET /jwks HTTP/1.0\r\nHost: localhost\r\n\r\n")) {
             Answer a = exchange(port(server.base), req, Duration.ofSeconds(30));
             assertTrue(a.text.startsWith("HTTP/1.1 200 OK\r\n"), a.text);
             assertTrue(a.text.contains("\"keys\":["), a.text);
@@ -63,6 +63,37 @@ class HttpLimitsTest {
                 + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n\r\n" + form,
                 Duration.ofSeconds(30));
         assertTrue(token.text.startsWith("HTTP/1.1 200 OK") && token.text.contains("access_token"), token.text);
+    }
+
+    @Test
+    void http10WhenKeepAliveAskedThenConnectionKeptForTheNextRequestUntilOneWithout() throws IOException {
+        try (Socket s = connect(port(server.base))) {
+            for (int i = 0; i < 2; i++) {
+                s.getOutputStream().write("GET /jwks HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                String head = readHead(s);
+                assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
+                assertTrue(head.toLowerCase().contains("\r\nconnection: keep-alive\r\n"), head);
+                int length = Integer.parseInt(head.replaceAll("(?is).*\r\ncontent-length: *(\\d+).*", "$1"));
+                s.getInputStream().readNBytes(length);
+            }
+            s.getOutputStream().write("GET /jwks HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            Answer last = readUntilClosed(s, SLACK);
+            assertTrue(last.text.startsWith("HTTP/1.1 200 OK\r\n") && last.text.toLowerCase().contains("connection: close"), last.text);
+            assertTrue(last.closed, "closed after the request without keep-alive");
+        }
+    }
+
+    /** The response head (through the blank line) from a socket, byte by byte. */
+    static String readHead(Socket s) throws IOException {
+        s.setSoTimeout((int) SLACK.toMillis());
+        StringBuilder b = new StringBuilder();
+        InputStream in = s.getInputStream();
+        while (!b.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new IOException("closed after " + b);
+            b.append((char) c);
+        }
+        return b.toString();
     }
 
     @Test

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * listener goes on a free port unless GATEHOUSE_MANAGEMENT_PORT is passed ({@link #management} is its URL).
  */
 public final class ServerProcess implements AutoCloseable {
-    private static final Pattern READY = Pattern.compile("Gatehouse ready at (http://\\S+)");
+    private static final Pattern READY = Pattern.compile("Gatehouse ready at (https?://\\S+)");
     private static final Pattern MANAGEMENT = Pattern.compile("management listener at (http://\\S+)");
 
     public final Process process;

@@ -99,11 +99,10 @@ class PgOutageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        clusterDir = TestDb.tempDir("pg");
-        if (clusterDir.toString().length() > 60) {  // PostgreSQL's unix socket path (DIR/sock/...) must stay short
-            TestDb.deleteTree(clusterDir);
-            clusterDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pg");
-        }
+        // In the system temp directory, not under target/: the unix socket path (DIR/sock/...) must stay short, and
+        // the cluster's owner (postgres, when the tests run as root) must reach it even when the checkout is in a
+        // directory closed to other users.
+        clusterDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gatehouse-pg");
         Map<String, String> env = startCluster(clusterDir);
         watchdog = watchdog(clusterDir);
         String url = env.get("GATEHOUSE_TEST_PG_URL");

@@ -4,11 +4,11 @@ import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.GrantType;
 import io.gatehouse.core.model.TokenFormat;
+import io.gatehouse.testing.ExternalTool;
 import io.gatehouse.testing.OidcFlow;
 import io.gatehouse.testing.ServerProcess;
 import io.gatehouse.testing.TestDb;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -19,8 +19,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
 import java.net.URI;
 import java.net.UnixDomainSocketAddress;
@@ -386,10 +384,8 @@ class TwoNodeHaproxyTest {
         return s.length() > 120 ? s.substring(0, 120) + "..." : s;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return ExternalTool.freePort();
     }
 
     /**
@@ -398,40 +394,7 @@ class TwoNodeHaproxyTest {
      * not run fails the test instead, so that a broken setup cannot pass as skipped.
      */
     static String haproxyBinary() {
-        String configured = System.getenv("GATEHOUSE_TEST_HAPROXY");
-        if ("off".equals(configured)) Assumptions.abort("GATEHOUSE_TEST_HAPROXY=off: HAProxy test skipped");
-        Optional<String> binary = Optional.ofNullable(configured).filter(s -> !s.isBlank()).or(() -> {
-            List<Path> candidates = new ArrayList<>();
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-                if (!dir.isEmpty()) candidates.add(Path.of(dir, "haproxy"));
-            }
-            candidates.add(Path.of("/usr/sbin/haproxy"));
-            return candidates.stream().filter(Files::isExecutable).findFirst().map(Path::toString);
-        });
-        if (binary.isEmpty()) {
-            Assumptions.abort("haproxy not found: HAProxy test skipped (./run-tests installs it as root with apt-get)");
-        }
-        String problem;
-        try {
-            Process p = new ProcessBuilder(binary.get(), "-v").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                problem = "did not answer -v";
-            } else {
-                problem = p.exitValue() == 0 && out.contains("HAProxy") ? null : "-v exited " + p.exitValue() + ": " + out;
-            }
-        } catch (IOException e) {
-            problem = e.toString();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-        if (problem != null) {
-            if (System.getenv("CI") != null) throw new AssertionError("haproxy at " + binary.get() + " is broken: " + problem);
-            Assumptions.abort("haproxy at " + binary.get() + " does not work (" + problem + "): HAProxy test skipped");
-        }
-        return binary.get();
+        return ExternalTool.find("haproxy", "GATEHOUSE_TEST_HAPROXY", "-v", "HAProxy");
     }
 
     /**
