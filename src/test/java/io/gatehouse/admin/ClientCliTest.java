@@ -1,14 +1,11 @@
 package io.gatehouse.admin;
 
-import io.gatehouse.Main;
+import io.gatehouse.testing.Cli;
+import io.gatehouse.testing.Cli.Run;
 import io.gatehouse.testing.RequestObjects;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -20,25 +17,9 @@ class ClientCliTest {
     @TempDir
     Path files;
 
-    record Run(int code, String out, String err) {
-    }
 
     Run cli(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            String[] full = new String[args.length + 2];
-            System.arraycopy(args, 0, full, 0, args.length);
-            full[args.length] = "--data";
-            full[args.length + 1] = data.toString();
-            int code = new CommandLine(new Main()).execute(full);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return Cli.run(data, null, args);
     }
 
     @Test
