@@ -12,6 +12,8 @@
 #   json-cc     POST /v1/api/oauth/token {"grant_type","scope","client_id","client_secret"} (seed 001),
 #               client bench-same
 #   product     GET /product/get?id=1 with a valid Bearer JWT (client bench-api, 24 h TTL): token validation
+#   admin       GET /admin/api/v1/clients?limit=20 with a cached admin token (client bench-admin, scope
+#               gatehouse:admin, 24 h TTL) over 20+ registered clients: admin API reads (target >= 5,000 req/s at c=8)
 #   discovery   GET /.well-known/openid-configuration (no crypto, no DB: the HTTP floor)
 #   login       FlowLoad.java: one request = a whole sign-in (authorize -> POST /login (Argon2id) ->
 #               authorize -> code -> POST /oauth2/token), PKCE S256, fresh cookies; client bench-web
@@ -30,7 +32,7 @@ ROOT=$(dirname "$HERE")
 . "$ROOT/bin/jdk.sh"
 CONCURRENCY=${CONCURRENCY:-"1 8 64"}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-15}; THREADS=${THREADS:-1}
 PORT=${PORT:-9100}; BASE=http://127.0.0.1:$PORT
-ALL="rs256 es256 eddsa opaque std-same app-key json-cc product discovery login refresh"
+ALL="rs256 es256 eddsa opaque std-same app-key json-cc product admin discovery login refresh"
 SCENARIOS=${*:-$ALL}
 
 if ! command -v wrk >/dev/null; then
@@ -59,6 +61,7 @@ client bench-opaque --scope "read write" --token-format opaque
 # One client for std-same, app-key and json-cc, so they differ only in the wire format.
 client bench-same --grant client_credentials --scope api --claim tenant=bench
 client bench-api --grant client_credentials --scope api --access-token-ttl 86400
+client bench-admin --grant client_credentials --scope gatehouse:admin --access-token-ttl 86400
 # Code flow: first-party (no consent page), PKCE, refresh tokens; a user with a production Argon2id hash.
 WEB_REDIRECT=http://127.0.0.1/cb; USER_PASSWORD='bench-password-1'
 client bench-web --grant authorization_code --refresh-tokens --first-party \
@@ -162,6 +165,15 @@ for s in $SCENARIOS; do
         "$BASE/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
       [ -n "$TOKEN" ] || { echo "bench: product: no token for bench-api" >&2; exit 1; }
       run product GET "/product/get?id=1" "" "" "Authorization: Bearer $TOKEN" ;;
+    admin)
+      TOKEN=$(curl -s -H "Authorization: Basic $(basic bench-admin bench-secret)" -d grant_type=client_credentials \
+        "$BASE/oauth2/token" | sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+      [ -n "$TOKEN" ] || { echo "bench: admin: no token for bench-admin" >&2; exit 1; }
+      for i in $(seq -w 1 15); do   # a page of 20 needs more clients than the set-up registered
+        curl -s -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+          -d "{\"client_id\":\"bench-admin-$i\",\"scope\":\"api\"}" "$BASE/admin/api/v1/clients"
+      done
+      run admin GET "/admin/api/v1/clients?limit=20" "" "" "Authorization: Bearer $TOKEN" ;;
     discovery)
       run discovery GET /.well-known/openid-configuration "" "" ;;
     login|refresh)

@@ -1,6 +1,8 @@
 package io.gatehouse;
 
+import io.gatehouse.core.model.AuditEvent;
 import io.gatehouse.core.model.SigningAlg;
+import io.gatehouse.core.port.AuditEventStore;
 import io.gatehouse.core.port.AuditLog;
 import io.gatehouse.core.token.keys.KeyEvents;
 import org.slf4j.Logger;
@@ -8,12 +10,14 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,6 +41,10 @@ import java.util.function.Consumer;
  * So a failure flood costs at most about {@code 20 + 100 + 1} lines per kind per 10 s. Client ids, usernames and
  * addresses are sanitized (control characters, quotes and backslashes become {@code ?}; at most 100 characters).
  * Secrets and passwords never reach this class.
+ *
+ * <p>With an {@link AuditEventStore} ({@link #toLogAndStore}), every line is also stored as an {@link AuditEvent} (the
+ * admin API lists them): so the store is bounded the same way. A store that fails loses the event there (a WARN
+ * says so), never the line in the log, and never fails the caller.
  */
 public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -51,17 +59,19 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
 
     /** A kind of failure: the prefix of its lines and the name of its subject. */
     enum Kind {
-        CLIENT("client authentication failed", "client_id", "client_id/address pairs"),
-        LOGIN("login failed", "username", "username/address pairs");
+        CLIENT("client authentication failed", "client_id", "client_id/address pairs", AuditEvent.Type.CLIENT_AUTHENTICATION_FAILED),
+        LOGIN("login failed", "username", "username/address pairs", AuditEvent.Type.LOGIN_FAILED);
 
         final String prefix;
         final String subject;
         final String pairs;
+        final AuditEvent.Type type;
 
-        Kind(String prefix, String subject, String pairs) {
+        Kind(String prefix, String subject, String pairs, AuditEvent.Type type) {
             this.prefix = prefix;
             this.subject = subject;
             this.pairs = pairs;
+            this.type = type;
         }
     }
 
@@ -69,7 +79,12 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
     record Key(String subject, String address) {
     }
 
+    /** One line to write, with what the stored event says about it; subject null for a summary of many. */
+    private record Line(AuditEvent.Type type, String actor, String subject, String text) {
+    }
+
     private final Consumer<String> sink;
+    private final AuditEventStore store;  // null: lines only
     private final Clock clock;
     private final long intervalMillis;
     private final int maxKeys;
@@ -81,8 +96,14 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
     private volatile boolean closed;
 
     AuditLogger(Consumer<String> sink, Clock clock, Duration interval, int maxKeys, int firstLines, boolean background) {
+        this(sink, null, clock, interval, maxKeys, firstLines, background);
+    }
+
+    AuditLogger(Consumer<String> sink, AuditEventStore store, Clock clock, Duration interval, int maxKeys, int firstLines,
+                boolean background) {
         if (interval.toMillis() < 1 || maxKeys < 1 || firstLines < 0) throw new IllegalArgumentException("bad audit limits");
         this.sink = sink;
+        this.store = store;
         this.clock = clock;
         this.intervalMillis = interval.toMillis();
         this.maxKeys = maxKeys;
@@ -96,28 +117,54 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
         return new AuditLogger(LOG::info, clock, DEFAULT_INTERVAL, DEFAULT_MAX_KEYS, DEFAULT_FIRST_LINES, true);
     }
 
+    /** As {@link #toLog}, and every line also stored as an event in {@code store}. */
+    public static AuditLogger toLogAndStore(Clock clock, AuditEventStore store) {
+        return new AuditLogger(LOG::info, store, clock, DEFAULT_INTERVAL, DEFAULT_MAX_KEYS, DEFAULT_FIRST_LINES, true);
+    }
+
+    /** Writes the line, then stores its event (when there is a store). */
+    private void write(Line line) {
+        sink.accept(line.text);
+        if (store == null) return;
+        try {
+            Instant now = clock.instant();
+            store.append(new AuditEvent(eventId(now), now, line.type, Optional.ofNullable(line.actor),
+                    Optional.ofNullable(line.subject), line.text));
+        } catch (RuntimeException e) {
+            LoggerFactory.getLogger(AuditLogger.class).warn("an audit event could not be stored (it is in the log): {}",
+                    e.toString());
+        }
+    }
+
+    /** 13 hex digits of epoch milliseconds, then 16 random hex digits: unique, and ordered by time. */
+    static String eventId(Instant t) {
+        return String.format("%013x%016x", t.toEpochMilli(), java.util.concurrent.ThreadLocalRandom.current().nextLong());
+    }
+
     // ---- successes: written at once, always ----
 
     @Override
     public void loginSucceeded(String username, String userId, String address) {
-        sink.accept("login succeeded: username=\"" + clean(username) + "\" user_id=\"" + clean(userId) + "\" address=\""
-                + clean(address) + "\"");
+        write(new Line(AuditEvent.Type.LOGIN_SUCCEEDED, null, clean(username), "login succeeded: username=\""
+                + clean(username) + "\" user_id=\"" + clean(userId) + "\" address=\"" + clean(address) + "\""));
     }
 
     @Override
     public void keyChanged(String kid, SigningAlg alg, String change, String actor) {
-        sink.accept("signing key " + change + ": kid=\"" + clean(kid) + "\" alg=" + alg + " actor=\"" + clean(actor) + "\"");
+        write(new Line(AuditEvent.Type.KEY_CHANGED, clean(actor), clean(kid), "signing key " + change + ": kid=\""
+                + clean(kid) + "\" alg=" + alg + " actor=\"" + clean(actor) + "\""));
     }
 
     @Override
     public void clientChanged(String clientId, String change, String actor) {
-        sink.accept("client " + clean(change, 400) + ": client_id=\"" + clean(clientId) + "\" actor=\"" + clean(actor) + "\"");
+        write(new Line(AuditEvent.Type.CLIENT_CHANGED, clean(actor), clean(clientId), "client " + clean(change, 400)
+                + ": client_id=\"" + clean(clientId) + "\" actor=\"" + clean(actor) + "\""));
     }
 
     @Override
     public void userChanged(String username, String userId, String change, String actor) {
-        sink.accept("user " + clean(change, 400) + ": username=\"" + clean(username) + "\" user_id=\"" + clean(userId)
-                + "\" actor=\"" + clean(actor) + "\"");
+        write(new Line(AuditEvent.Type.USER_CHANGED, clean(actor), clean(username), "user " + clean(change, 400)
+                + ": username=\"" + clean(username) + "\" user_id=\"" + clean(userId) + "\" actor=\"" + clean(actor) + "\""));
     }
 
     // ---- failures: aggregated, never dropped ----
@@ -140,30 +187,30 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
     private void failure(Kind kind, String subject, String address, String reason) {
         Key key = new Key(clean(subject), address == null ? null : clean(address));
         if (closed) {  // shutting down: no later flush to count on
-            sink.accept(single(kind, key, reason));
+            write(single(kind, key, reason));
             return;
         }
         if (background && !flusherStarted) startFlusher();
         long now = clock.millis();
-        List<String> out = new ArrayList<>(2);
+        List<Line> out = new ArrayList<>(2);
         Window w = windows.get(kind);
         synchronized (w) {
             if (w.start >= 0 && now - w.start >= intervalMillis) w.drainTo(out, now);
             if (w.start < 0) w.start = now;
             if (w.record(key, reason)) out.add(single(kind, key, reason));
         }
-        for (String line : out) sink.accept(line);
+        for (Line line : out) write(line);
     }
 
     /** Writes the aggregate lines of every interval that has ended. */
     void tick() {
         long now = clock.millis();
         for (Window w : windows.values()) {
-            List<String> out = new ArrayList<>();
+            List<Line> out = new ArrayList<>();
             synchronized (w) {
                 if (w.start >= 0 && now - w.start >= intervalMillis) w.drainTo(out, now);
             }
-            for (String line : out) sink.accept(line);
+            for (Line line : out) write(line);
         }
     }
 
@@ -186,11 +233,11 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
         }
         long now = clock.millis();
         for (Window w : windows.values()) {
-            List<String> out = new ArrayList<>();
+            List<Line> out = new ArrayList<>();
             synchronized (w) {
                 if (w.start >= 0) w.drainTo(out, now);
             }
-            for (String line : out) sink.accept(line);
+            for (Line line : out) write(line);
         }
     }
 
@@ -223,12 +270,12 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
         }, period, period, TimeUnit.MILLISECONDS);
     }
 
-    private static String single(Kind kind, Key key, String reason) {
+    private static Line single(Kind kind, Key key, String reason) {
         StringBuilder b = new StringBuilder(kind.prefix).append(": ").append(kind.subject).append("=\"").append(key.subject).append('"');
         if (key.address != null) b.append(" address=\"").append(key.address).append('"');
         if (kind == Kind.CLIENT) b.append(" reason=").append(reason);
         else if (reason.equals("throttled")) b.append(" throttled=true");
-        return b.toString();
+        return new Line(kind.type, null, key.subject, b.toString());
     }
 
     /** Failure counts per reason, in a stable order. */
@@ -305,7 +352,7 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
         }
 
         /** Adds the interval's aggregate lines to {@code out} and starts a new, empty interval. */
-        void drainTo(List<String> out, long now) {
+        void drainTo(List<Line> out, long now) {
             long seconds = Math.max(1, Math.round((now - start) / 1000.0));
             for (Map.Entry<Key, Tally> e : keys.entrySet()) {
                 Tally t = e.getValue();
@@ -316,13 +363,13 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
                         .append(" for ").append(kind.subject).append("=\"").append(k.subject).append('"');
                 if (k.address != null) b.append(" address=\"").append(k.address).append('"');
                 b.append(" in the last ").append(seconds).append(" s (").append(reasons(t.reasons)).append(')');
-                out.add(b.toString());
+                out.add(new Line(kind.type, null, k.subject, b.toString()));
             }
             if (overflowFailures > 0) {
-                out.add(kind.prefix + ": " + overflowFailures + (overflowFailures == 1 ? " failure" : " failures") + " for "
+                out.add(new Line(kind.type, null, null, kind.prefix + ": " + overflowFailures + (overflowFailures == 1 ? " failure" : " failures") + " for "
                         + (overflowKeys >= OVERFLOW_KEYS_COUNTED ? "more than " + OVERFLOW_KEYS_COUNTED : overflowKeys)
                         + " other " + kind.pairs + " in the last " + seconds + " s (beyond the " + maxKeys
-                        + " listed per interval; " + reasons(overflowReasons) + ")");
+                        + " listed per interval; " + reasons(overflowReasons) + ")"));
             }
             start = -1;
             keys.clear();

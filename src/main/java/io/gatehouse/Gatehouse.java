@@ -1,6 +1,8 @@
 package io.gatehouse;
 
 import io.gatehouse.admin.ClientAdmin;
+import io.gatehouse.admin.UserAccessAdmin;
+import io.gatehouse.admin.api.AdminApi;
 import io.gatehouse.admin.UserAdmin;
 import io.gatehouse.admin.DemoSetup;
 import io.gatehouse.config.HttpConfig;
@@ -34,6 +36,8 @@ import io.gatehouse.http.endpoint.ProductEndpoint;
 import io.gatehouse.http.endpoint.TokenEndpoint;
 import io.gatehouse.store.jdbc.Database;
 import io.gatehouse.store.jdbc.JdbcAttemptCounters;
+import io.gatehouse.store.jdbc.JdbcAuditEventStore;
+import io.gatehouse.store.jdbc.JdbcConsentStore;
 import io.gatehouse.store.jdbc.JdbcClientRepository;
 import io.gatehouse.store.jdbc.JdbcCodeStore;
 import io.gatehouse.store.jdbc.JdbcDemoData;
@@ -205,7 +209,8 @@ public final class Gatehouse implements AutoCloseable {
             LOG.warn("the issuer {} is http, but the public listener serves https: tokens and discovery name http URLs",
                     issuer);
         }
-        var audit = AuditLogger.toLog(clock);
+        var auditEvents = new JdbcAuditEventStore(db);
+        var audit = AuditLogger.toLogAndStore(clock, auditEvents);
         var rotation = new KeyRotation(keyStore, keys, config.keys().policy(), () -> KeyRotation.longestTokenLifetime(clients), audit,
                 clock, List.of(SigningAlg.values()));
         String node = "node " + hostForUrl(config.host()) + ":" + server.port() + " (pid " + ProcessHandle.current().pid() + ")";
@@ -233,6 +238,7 @@ public final class Gatehouse implements AutoCloseable {
             router.get(ProductEndpoint.LIST_PATH, products::list);
             router.get(ProductEndpoint.GET_PATH, products::get);
         }
+        adminApi(config, db, clock, random, issuer, clients, hasher, audit, auditEvents, rotation, oidc).route(router);
         if (config.demo()) {
             List<String> added = new DemoSetup(new ClientAdmin(clients, hasher, clock, random),
                     new UserAdmin(new JdbcUserStore(db), hasher, clock, random)).ensure();
@@ -267,10 +273,23 @@ public final class Gatehouse implements AutoCloseable {
                             : " and scope " + config.resourceApiAccess().requiredScope());
         }
         if (config.demo()) System.out.println(DemoSetup.instructions(issuer));  // multi-line: not through the log
-        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), attemptCounters, clock);
+        var housekeeping = new Housekeeping(tokens, new JdbcCodeStore(db), new JdbcSessionStore(db), attemptCounters,
+                auditEvents, clock);
         return new Gatehouse(db, listeners, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
                 KeyScheduler.start(rotation, keys, "schedule on " + node),
                 metrics, audit);
+    }
+
+    /** The admin API over the same use cases as the CLI; each change audited as made by its caller. */
+    private static AdminApi adminApi(ServerConfig config, Database db, Clock clock, SecureRandom random, String issuer,
+                                     JdbcClientRepository clients, SecretHasher hasher, AuditLogger audit,
+                                     JdbcAuditEventStore auditEvents, KeyRotation rotation, OidcWiring oidc) {
+        var users = new JdbcUserStore(db);
+        var access = new UserAccessAdmin(users, new JdbcSessionStore(db), new JdbcCodeStore(db), new JdbcConsentStore(db, clock),
+                clock, audit, "api");
+        var services = new AdminApi.Services(new ClientAdmin(clients, hasher, clock, random, audit, "api"),
+                new UserAdmin(users, hasher, clock, random, audit, "api"), access, rotation, auditEvents, config.mounts());
+        return new AdminApi(services, oidc.validator(), users, issuer);
     }
 
     /**

@@ -29,7 +29,7 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "gatehouse", mixinStandardHelpOptions = true, version = "gatehouse 0.1.0",
         description = "Gatehouse: an OAuth 2.0 / OpenID Connect authorization server.",
         subcommands = {Main.Serve.class, ClientCommands.class, UserCommands.class, BackupCommands.Backup.class,
-                BackupCommands.Restore.class, KeyCommands.class})
+                BackupCommands.Restore.class, KeyCommands.class, io.gatehouse.admin.AdminCommands.class})
 public final class Main implements Runnable {
     private static final long STARTED = System.nanoTime();
 

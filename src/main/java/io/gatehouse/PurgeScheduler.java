@@ -46,8 +46,9 @@ final class PurgeScheduler implements AutoCloseable {
             long t0 = System.nanoTime();
             Housekeeping.Purged p = housekeeping.purge();
             if (p.total() > 0) {
-                LOG.info("purged expired rows: {} tokens/JWT ids, {} grants/grant JWT ids, {} sessions, {} attempt windows in {} ms",
-                        p.tokens(), p.grants(), p.sessions(), p.attemptWindows(), (System.nanoTime() - t0) / 1_000_000);
+                LOG.info("purged expired rows: {} tokens/JWT ids, {} grants/grant JWT ids, {} sessions, {} attempt windows, "
+                                + "{} audit events in {} ms", p.tokens(), p.grants(), p.sessions(), p.attemptWindows(),
+                        p.auditEvents(), (System.nanoTime() - t0) / 1_000_000);
             }
         } catch (Throwable e) {  // never let the scheduled task die: log and try again next time
             LOG.warn("purging expired rows failed; retrying at the next interval: {}", e.toString());

@@ -1,6 +1,5 @@
 package io.gatehouse.admin;
 
-import io.gatehouse.AuditLogger;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.GrantType;
@@ -44,7 +43,7 @@ public final class ClientCommands implements Runnable {
             try (Database d = db.open()) {
                 Clock clock = Clock.systemUTC();
                 return action.apply(new ClientAdmin(new JdbcClientRepository(d), new SecretHasher(), clock, new SecureRandom(),
-                        AuditLogger.toLog(clock), KeyCommands.actor()));
+                        KeyCommands.audit(d, clock), KeyCommands.actor()));
             } catch (IllegalArgumentException e) {
                 return refuse(e);
             }
@@ -86,7 +85,7 @@ public final class ClientCommands implements Runnable {
             }
             Optional<String> chosen = given;
             return with(admin -> {
-                ClientAdmin.Saved s = admin.add(id, chosen, publicClient, options::applyTo);
+                ClientAdmin.Saved s = admin.add(id, chosen, publicClient, options.settings());
                 System.out.println("client " + s.client().id() + " added");
                 s.newSecret().ifPresent(x -> System.out.println("client_secret: " + x + "\n(shown once: store it now)"));
                 return 0;
@@ -116,7 +115,7 @@ public final class ClientCommands implements Runnable {
                 return refuse(e);
             }
             return with(admin -> {
-                admin.update(id, given, options::applyTo);
+                admin.update(id, given, options.settings());
                 System.out.println("client " + id + " updated");
                 return 0;
             });

@@ -1,28 +1,16 @@
 package io.gatehouse.admin;
 
 import io.gatehouse.core.model.Client;
-import io.gatehouse.core.model.GrantType;
-import io.gatehouse.core.model.RequestObjectSigningAlg;
-import io.gatehouse.core.model.Scope;
-import io.gatehouse.core.model.ScopeClaim;
-import io.gatehouse.core.model.SigningAlg;
-import io.gatehouse.core.model.TokenFormat;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** Client settings shared by `client add` and `client update`; a null field means "not given". */
 public final class ClientOptions {
@@ -72,52 +60,41 @@ public final class ClientOptions {
             + "may use: RS256, PS256, ES256, EdDSA, or none (unsigned); '' removes it (then any alg its keys verify, never none).")
     String requestObjectSigningAlg;
 
-    /** Applies the given options to a builder; throws IllegalArgumentException with a clear message. */
-    void applyTo(Client.Builder b) {
-        if (grants != null) {
-            Set<GrantType> g = EnumSet.noneOf(GrantType.class);
-            for (String s : grants) {
-                g.add(GrantType.fromWire(s.trim()).orElseThrow(() -> new IllegalArgumentException(
-                        "unknown grant '" + s + "' (use client_credentials, authorization_code, refresh_token)")));
-            }
-            b.grantTypes(g);
-        }
-        if (scope != null) b.scope(Scope.parse(scope.trim()));
-        if (tokenFormat != null) b.tokenFormat(parseEnum(TokenFormat.class, tokenFormat, "--token-format"));
-        if (accessTokenTtl != null) b.accessTokenTtl(Duration.ofSeconds(accessTokenTtl));
-        if (claims != null) b.claims(new LinkedHashMap<>(claims));
-        if (signingAlg != null) b.signingAlg(SigningAlg.fromName(signingAlg).orElseThrow(() ->
-                new IllegalArgumentException("--signing-alg must be RS256, ES256, PS256 or EdDSA")));
-        if (scopeClaim != null) b.scopeClaim(parseEnum(ScopeClaim.class, scopeClaim, "--scope-claim"));
-        if (audience != null) b.audience(audience.isEmpty() ? null : audience);
-        if (redirectUris != null) b.redirectUris(checkedUris(redirectUris, "--redirect-uri"));
-        if (postLogoutRedirectUris != null) b.postLogoutRedirectUris(checkedUris(postLogoutRedirectUris, "--post-logout-redirect-uri"));
-        if (requirePkce != null) b.requirePkce(requirePkce);
-        if (refreshTokens != null) b.refreshTokens(refreshTokens);
-        // --refresh-tokens and the refresh_token grant mean the same thing; keep them in step.
-        if (Boolean.TRUE.equals(refreshTokens) || refreshTokens == null && grants != null
-                && b.grantTypes.contains(GrantType.REFRESH_TOKEN)) {
-            Set<GrantType> g = EnumSet.copyOf(b.grantTypes);
-            g.add(GrantType.REFRESH_TOKEN);
-            b.grantTypes(g).refreshTokens(true);
-        } else if (Boolean.FALSE.equals(refreshTokens) && b.grantTypes.contains(GrantType.REFRESH_TOKEN)) {
-            Set<GrantType> g = EnumSet.copyOf(b.grantTypes);
-            g.remove(GrantType.REFRESH_TOKEN);
-            if (!g.isEmpty()) b.grantTypes(g);
-        }
-        if (firstParty != null) b.firstParty(firstParty);
-        if (idTokenTtl != null) b.idTokenTtl(Duration.ofSeconds(idTokenTtl));
-        if (refreshTokenTtl != null) b.refreshTokenTtl(Duration.ofSeconds(refreshTokenTtl));
-        if (jwtHeaderX5t != null) b.jwtHeaderX5t(jwtHeaderX5t);
-        if (introspection != null) b.resourceServer(introspection);
+    /** The CLI's name of each setting, for messages. */
+    private static final Map<String, String> FLAGS = Map.ofEntries(Map.entry(ClientSettings.GRANT_TYPES, "--grant"),
+            Map.entry(ClientSettings.SCOPE, "--scope"), Map.entry(ClientSettings.TOKEN_FORMAT, "--token-format"),
+            Map.entry(ClientSettings.ACCESS_TOKEN_TTL, "--access-token-ttl"), Map.entry(ClientSettings.CLAIMS, "--claim"),
+            Map.entry(ClientSettings.SIGNING_ALG, "--signing-alg"), Map.entry(ClientSettings.SCOPE_CLAIM, "--scope-claim"),
+            Map.entry(ClientSettings.AUDIENCE, "--audience"), Map.entry(ClientSettings.REDIRECT_URIS, "--redirect-uri"),
+            Map.entry(ClientSettings.POST_LOGOUT_REDIRECT_URIS, "--post-logout-redirect-uri"),
+            Map.entry(ClientSettings.ID_TOKEN_TTL, "--id-token-ttl"), Map.entry(ClientSettings.REFRESH_TOKEN_TTL, "--refresh-token-ttl"),
+            Map.entry(ClientSettings.JWKS, "--jwks-json"),
+            Map.entry(ClientSettings.REQUEST_OBJECT_SIGNING_ALG, "--request-object-signing-alg"));
+
+    /** The given options as settings whose problems name the flags; reads the --jwks-file. */
+    ClientSettings settings() {
+        ClientSettings s = new ClientSettings(field -> FLAGS.getOrDefault(field, field));
+        s.grantTypes = grants;
+        s.scope = scope;
+        s.tokenFormat = tokenFormat;
+        s.accessTokenTtl = accessTokenTtl;
+        s.claims = claims;
+        s.signingAlg = signingAlg;
+        s.scopeClaim = scopeClaim;
+        s.audience = audience;
+        s.redirectUris = redirectUris;
+        s.postLogoutRedirectUris = postLogoutRedirectUris;
+        s.requirePkce = requirePkce;
+        s.refreshTokens = refreshTokens;
+        s.firstParty = firstParty;
+        s.idTokenTtl = idTokenTtl;
+        s.refreshTokenTtl = refreshTokenTtl;
+        s.jwtHeaderX5t = jwtHeaderX5t;
+        s.introspection = introspection;
         if (jwksFile != null && jwksJson != null) throw new IllegalArgumentException("give --jwks-file or --jwks-json, not both");
-        if (jwksFile != null) b.jwks(readJwks(jwksFile));
-        if (jwksJson != null) b.jwks(jwksJson.isEmpty() ? null : jwksJson);
-        if (requestObjectSigningAlg != null) {
-            b.requestObjectSigningAlg(requestObjectSigningAlg.isEmpty() ? null : RequestObjectSigningAlg.fromWire(requestObjectSigningAlg)
-                    .orElseThrow(() -> new IllegalArgumentException("--request-object-signing-alg must be RS256, PS256, ES256, "
-                            + "EdDSA or none (HS256 cannot be verified: client secrets are stored only as hashes)")));
-        }
+        s.jwks = jwksFile != null ? readJwks(jwksFile) : jwksJson;
+        s.requestObjectSigningAlg = requestObjectSigningAlg;
+        return s;
     }
 
     /** A JWK Set file: at most {@link Client#MAX_JWKS_LENGTH} bytes of UTF-8 (its keys are checked with the client). */
@@ -131,34 +108,6 @@ public final class ClientOptions {
             throw new IllegalArgumentException("--jwks-file: not UTF-8 text");
         } catch (IOException e) {
             throw new IllegalArgumentException("--jwks-file: cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
-    }
-
-    /** Absolute URIs without fragments (RFC 6749 §3.1.2); no other normalisation: matching is exact. */
-    static List<String> checkedUris(List<String> uris, String flag) {
-        for (String u : uris) {
-            URI parsed;
-            try {
-                parsed = new URI(u);
-            } catch (Exception e) {
-                throw new IllegalArgumentException(flag + ": not a valid URI");
-            }
-            if (!parsed.isAbsolute() || parsed.getFragment() != null || u.length() > 2000) {
-                throw new IllegalArgumentException(flag + " must be an absolute URI without a fragment");
-            }
-            String scheme = parsed.getScheme().toLowerCase(Locale.ROOT);
-            if (scheme.equals("javascript") || scheme.equals("data") || scheme.equals("file")) {
-                throw new IllegalArgumentException(flag + ": scheme '" + scheme + "' is not allowed");
-            }
-        }
-        return List.copyOf(uris);
-    }
-
-    static <E extends Enum<E>> E parseEnum(Class<E> type, String v, String flag) {
-        try {
-            return Enum.valueOf(type, v.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(flag + ": unknown value '" + v + "'");
         }
     }
 }

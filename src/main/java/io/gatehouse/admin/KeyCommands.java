@@ -51,6 +51,11 @@ public final class KeyCommands implements Runnable {
         spec.commandLine().usage(System.out);
     }
 
+    /** The audit log of a CLI command: lines in the log, and events in the database the command works on. */
+    static AuditLogger audit(Database d, Clock clock) {
+        return AuditLogger.toLogAndStore(clock, new io.gatehouse.store.jdbc.JdbcAuditEventStore(d));
+    }
+
     /** Who the audit log names for changes made here. */
     static String actor() {
         return "cli (user " + System.getProperty("user.name", "?") + ", pid " + ProcessHandle.current().pid() + ")";
@@ -76,7 +81,7 @@ public final class KeyCommands implements Runnable {
                 KeyProtection protection = KeyEncryption.onFirstUse(() -> KeyEncryption.resolve(cfg, store).protection());
                 SigningKeys keys = new SigningKeys(store, protection, clock);
                 KeyRotation rotation = new KeyRotation(store, keys, cfg.keys().policy(), () -> KeyRotation.longestTokenLifetime(clients),
-                        AuditLogger.toLog(clock), clock, List.of(SigningAlg.values()));
+                        audit(d, clock), clock, List.of(SigningAlg.values()));
                 return action.apply(rotation);
             } catch (KeyRotation.Refused | IllegalArgumentException | KeyEncryption.Refused | KeyProtection.Failure
                      | DataDirectory.Refused e) {
@@ -293,7 +298,7 @@ public final class KeyCommands implements Runnable {
                     List<StoredKey> rewrapped;
                     try {
                         rewrapped = KeysAtRest.rewrap(store, current.protection(), nextProtection,
-                                AuditLogger.toLog(Clock.systemUTC()), actor());
+                                audit(d, Clock.systemUTC()), actor());
                     } catch (RuntimeException e) {
                         staged.ifPresent(KeyEncryption::deleteQuietly);
                         throw e;

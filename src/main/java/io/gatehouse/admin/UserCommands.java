@@ -1,6 +1,5 @@
 package io.gatehouse.admin;
 
-import io.gatehouse.AuditLogger;
 import io.gatehouse.core.SecretHasher;
 import io.gatehouse.core.model.User;
 import io.gatehouse.http.Json;
@@ -40,7 +39,7 @@ public final class UserCommands implements Runnable {
             try (Database d = db.open()) {
                 Clock clock = Clock.systemUTC();
                 return action.apply(new UserAdmin(new JdbcUserStore(d), new SecretHasher(), clock, new SecureRandom(),
-                        AuditLogger.toLog(clock), KeyCommands.actor()));
+                        KeyCommands.audit(d, clock), KeyCommands.actor()));
             } catch (IllegalArgumentException e) {
                 return refuse(e);
             }
@@ -73,14 +72,19 @@ public final class UserCommands implements Runnable {
                 + "postal_code, country, e.g. '{\"street_address\":\"1 Main St\",\"locality\":\"Springfield\","
                 + "\"country\":\"US\"}'. '{}' removes it.")
         String addressJson;
+        @Option(names = "--role", split = ",", paramLabel = "ROLE", description = "A role: admin (may be granted the "
+                + "gatehouse:admin scopes of the admin API). Repeatable; replaces all on update; --role '' removes them.")
+        java.util.List<String> roles;
 
         UserAdmin.Changes changes() {
             return new UserAdmin.Changes(email, emailVerified, name, claims,
-                    addressJson == null ? null : UserAdmin.address(addressJson));
+                    addressJson == null ? null : UserAdmin.address(addressJson),
+                    roles == null ? null : UserAdmin.roles(roles.stream().filter(r -> !r.isEmpty()).toList(), "--role"));
         }
 
         boolean any() {
-            return email != null || emailVerified != null || name != null || claims != null || addressJson != null;
+            return email != null || emailVerified != null || name != null || claims != null || addressJson != null
+                    || roles != null;
         }
     }
 
@@ -213,6 +217,7 @@ public final class UserCommands implements Runnable {
                 System.out.println("email:           " + u.email().orElse("-"));
                 System.out.println("email_verified:  " + u.emailVerified());
                 System.out.println("claims:          " + u.claims());
+                System.out.println("roles:           " + (u.roles().isEmpty() ? "-" : UserAdmin.roles(u.roles())));
                 System.out.println("address:         " + u.address().map(a -> new String(Json.write(a.members()),
                         java.nio.charset.StandardCharsets.UTF_8)).orElse("-"));
                 System.out.println("created_at:      " + u.createdAt());

@@ -1,5 +1,6 @@
 package io.gatehouse.core;
 
+import io.gatehouse.core.admin.AdminAccess;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.grant.Pkce;
@@ -308,6 +309,9 @@ public final class AuthorizeService {
         if (!sub.isEmpty() && !sub.contains(user.get().id())) {
             // OIDC Core §5.5.1: a positive answer only for the user that sub names.
             return err.of(new OAuthError.LoginRequired("The signed-in user is not the one the claims parameter names in sub"));
+        }
+        if (!AdminAccess.mayBeGranted(user.get(), v.scope())) {
+            return err.of(new OAuthError.AccessDenied("The admin scopes are granted only to users with the role admin"));
         }
         if (needsConsent(v, user.get())) {
             return v.prompt().contains(Prompt.NONE)

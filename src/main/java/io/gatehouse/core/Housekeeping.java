@@ -1,6 +1,7 @@
 package io.gatehouse.core;
 
 import io.gatehouse.core.port.AttemptCounters;
+import io.gatehouse.core.port.AuditEventStore;
 import io.gatehouse.core.port.CodeStore;
 import io.gatehouse.core.port.SessionStore;
 import io.gatehouse.core.port.TokenStore;
@@ -25,21 +26,30 @@ import java.time.Instant;
  *       reads it, and revoking the family goes through it).</li>
  *   <li>A deny-listed JWT id stays until the JWT expired + grace, beyond the validator's clock skew.</li>
  * </ul>
+ * Audit events go after {@link #AUDIT_RETENTION}, and beyond the newest {@link #AUDIT_MAX_EVENTS}.
  * Consents have no expiry and are never purged. Every delete is idempotent, so several nodes may run this
  * against one database at the same time.
  */
 public final class Housekeeping {
     /** How long past its expiry a row is kept: well beyond clock skew between nodes and the validator's leeway. */
     public static final Duration GRACE = Duration.ofHours(1);
+    /** How long stored audit events are kept. */
+    public static final Duration AUDIT_RETENTION = Duration.ofDays(90);
+    /** The most audit events kept (the oldest go first). */
+    public static final int AUDIT_MAX_EVENTS = 100_000;
 
     /** Rows deleted by one {@link #purge()}. */
-    public record Purged(int tokens, int grants, int sessions, int attemptWindows) {
+    public record Purged(int tokens, int grants, int sessions, int attemptWindows, int auditEvents) {
         public Purged(int tokens, int grants, int sessions) {
-            this(tokens, grants, sessions, 0);
+            this(tokens, grants, sessions, 0, 0);
+        }
+
+        public Purged(int tokens, int grants, int sessions, int attemptWindows) {
+            this(tokens, grants, sessions, attemptWindows, 0);
         }
 
         public int total() {
-            return tokens + grants + sessions + attemptWindows;
+            return tokens + grants + sessions + attemptWindows + auditEvents;
         }
     }
 
@@ -47,6 +57,7 @@ public final class Housekeeping {
     private final CodeStore grants;
     private final SessionStore sessions;
     private final AttemptCounters attempts;  // null: none to purge
+    private final AuditEventStore auditEvents;  // null: none to purge
     private final Clock clock;
 
     public Housekeeping(TokenStore tokens, CodeStore grants, SessionStore sessions, Clock clock) {
@@ -55,10 +66,17 @@ public final class Housekeeping {
 
     /** @param attempts the attempt limiter's failure windows (ended windows are purged too) */
     public Housekeeping(TokenStore tokens, CodeStore grants, SessionStore sessions, AttemptCounters attempts, Clock clock) {
+        this(tokens, grants, sessions, attempts, null, clock);
+    }
+
+    /** @param auditEvents stored audit events: older than {@link #AUDIT_RETENTION}, beyond {@link #AUDIT_MAX_EVENTS} go */
+    public Housekeeping(TokenStore tokens, CodeStore grants, SessionStore sessions, AttemptCounters attempts,
+                        AuditEventStore auditEvents, Clock clock) {
         this.tokens = tokens;
         this.grants = grants;
         this.sessions = sessions;
         this.attempts = attempts;
+        this.auditEvents = auditEvents;
         this.clock = clock;
     }
 
@@ -93,8 +111,14 @@ public final class Housekeeping {
         } catch (RuntimeException e) {
             failure = add(failure, e);
         }
+        int e = 0;
+        try {
+            if (auditEvents != null) e = auditEvents.purge(clock.instant().minus(AUDIT_RETENTION), AUDIT_MAX_EVENTS);
+        } catch (RuntimeException x) {
+            failure = add(failure, x);
+        }
         if (failure != null) throw failure;
-        return new Purged(t, g, s, a);
+        return new Purged(t, g, s, a, e);
     }
 
     private static RuntimeException add(RuntimeException first, RuntimeException next) {

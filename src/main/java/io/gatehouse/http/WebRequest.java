@@ -12,9 +12,11 @@ import java.util.Optional;
  * @param headers   lower-cased header names to their values
  * @param body      the request body, at most the server's limit; see {@link #body()}
  * @param remoteAddress the client's address: the peer, or the client a trusted proxy named ({@link ClientAddresses})
+ * @param pathParameters the values of a route's {@code {name}} segments, percent-decoded ({@link Router})
  */
 public record WebRequest(String method, String path, String rawQuery, Map<String, List<String>> headers,
-                         byte[] body, boolean bodyTooLarge, String remoteAddress, boolean secure) {
+                         byte[] body, boolean bodyTooLarge, String remoteAddress, boolean secure,
+                         Map<String, String> pathParameters) {
 
     /** Thrown by {@link #body()} when the body was over the limit; the server answers 413. */
     public static final class PayloadTooLarge extends RuntimeException {
@@ -26,6 +28,20 @@ public record WebRequest(String method, String path, String rawQuery, Map<String
     public WebRequest {
         headers = Map.copyOf(headers);
         body = body == null ? new byte[0] : body;
+        pathParameters = pathParameters == null ? Map.of() : Map.copyOf(pathParameters);
+    }
+
+    /** A request of a route without path parameters. */
+    public WebRequest(String method, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
+                      boolean bodyTooLarge, String remoteAddress, boolean secure) {
+        this(method, path, rawQuery, headers, body, bodyTooLarge, remoteAddress, secure, Map.of());
+    }
+
+    /** A path parameter of the route (see {@link Router}); the route guarantees it is there. */
+    public String pathParameter(String name) {
+        String v = pathParameters.get(name);
+        if (v == null) throw new IllegalStateException("the route has no parameter " + name);
+        return v;
     }
 
     public byte[] body() {
@@ -35,7 +51,11 @@ public record WebRequest(String method, String path, String rawQuery, Map<String
 
     /** The same request attributed to another address (the client a trusted proxy named). */
     public WebRequest withRemoteAddress(String address) {
-        return new WebRequest(method, path, rawQuery, headers, body, bodyTooLarge, address, secure);
+        return new WebRequest(method, path, rawQuery, headers, body, bodyTooLarge, address, secure, pathParameters);
+    }
+
+    WebRequest withPathParameters(Map<String, String> parameters) {
+        return new WebRequest(method, path, rawQuery, headers, body, bodyTooLarge, remoteAddress, secure, parameters);
     }
 
     /** The first value of a header (name in any case). */

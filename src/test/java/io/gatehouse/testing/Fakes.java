@@ -33,13 +33,35 @@ public final class Fakes {
             return Optional.ofNullable(rows.get(id));
         }
 
+        public final Map<ClientId, Long> versions = new ConcurrentHashMap<>();
+
+        public Optional<io.gatehouse.core.model.Versioned<Client>> findVersioned(ClientId id) {
+            return find(id).map(c -> new io.gatehouse.core.model.Versioned<>(c, versions.getOrDefault(id, 1L)));
+        }
+
         public List<Client> list() { return List.copyOf(rows.values()); }
+
+        public List<Client> listAfter(Optional<ClientId> after, int limit) {
+            return rows.values().stream().filter(c -> after.isEmpty() || c.id().value().compareTo(after.get().value()) > 0)
+                    .sorted(java.util.Comparator.comparing(c -> c.id().value())).limit(limit).toList();
+        }
 
         public boolean insert(Client c) { return rows.putIfAbsent(c.id(), c) == null; }
 
-        public boolean update(Client c) { return rows.replace(c.id(), c) != null; }
+        public boolean update(Client c) {
+            versions.merge(c.id(), 2L, (a, b) -> a + 1);
+            return rows.replace(c.id(), c) != null;
+        }
 
-        public boolean delete(ClientId id) { return rows.remove(id) != null; }
+        public synchronized boolean updateIfVersion(Client c, long version) {
+            return versions.getOrDefault(c.id(), 1L) == version && update(c);
+        }
+
+        public boolean delete(ClientId id) { versions.remove(id); return rows.remove(id) != null; }
+
+        public synchronized boolean deleteIfVersion(ClientId id, long version) {
+            return versions.getOrDefault(id, 1L) == version && delete(id);
+        }
     }
 
     public static final class Tokens implements TokenStore {

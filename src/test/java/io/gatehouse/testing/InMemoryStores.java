@@ -63,6 +63,9 @@ public final class InMemoryStores {
             revokedJwts.addAll(jtisByGrant.getOrDefault(g, List.of()));
         }
         public boolean isGrantRevoked(String g) { return revokedGrants.contains(g); }
+        public List<AuthorizationCode> activeGrants(String userId) {
+            return codes.values().stream().filter(c -> c.userId().equals(userId) && !revokedGrants.contains(c.grantId())).toList();
+        }
         public void recordJwt(String g, String jti, Instant exp) {
             jtisByGrant.computeIfAbsent(g, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(jti);
         }
@@ -80,10 +83,19 @@ public final class InMemoryStores {
     public final UserStore userStore = new UserStore() {
         public Optional<User> find(String id) { return Optional.ofNullable(users.get(id)); }
         public Optional<User> findByUsername(String u) { return users.values().stream().filter(x -> x.username().equals(u)).findFirst(); }
+        public Optional<io.gatehouse.core.model.Versioned<User>> findVersionedByUsername(String u) {
+            return findByUsername(u).map(x -> new io.gatehouse.core.model.Versioned<>(x, 1L));
+        }
         public List<User> list() { return List.copyOf(users.values()); }
+        public List<User> listAfter(Optional<String> after, int limit) {
+            return users.values().stream().filter(u -> after.isEmpty() || u.username().compareTo(after.get()) > 0)
+                    .sorted(java.util.Comparator.comparing(User::username)).limit(limit).toList();
+        }
         public boolean insert(User u) { return users.putIfAbsent(u.id(), u) == null; }
         public boolean update(User u) { return users.replace(u.id(), u) != null; }
+        public boolean updateIfVersion(User u, long version) { return version == 1L && update(u); }
         public boolean delete(String id) { return users.remove(id) != null; }
+        public boolean deleteIfVersion(String id, long version) { return version == 1L && delete(id); }
     };
 
     public final KeyStore keyStore = new Fakes.Keys();

@@ -1,5 +1,6 @@
 package io.gatehouse.core.grant;
 
+import io.gatehouse.core.admin.AdminAccess;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.ClaimsRequest;
@@ -55,6 +56,9 @@ public final class UserTokens {
      */
     public TokenResult issue(Client client, User user, String grantId, Scope scope, Scope grantedScope,
                              ClaimsRequest claims, Instant authTime, Optional<String> nonce) {
+        // A user who lost the role admin since the grant keeps it, without the admin scopes.
+        scope = AdminAccess.forUser(user, scope);
+        grantedScope = AdminAccess.forUser(user, grantedScope);
         TokenIssuer.IssuedToken access = issuer.accessToken(client, user.id(), scope, Optional.of(grantId),
                 Map.of("auth_time", authTime.getEpochSecond()));
         access.jti().ifPresent(jti -> grants.recordJwt(grantId, jti, access.expiresAt()));

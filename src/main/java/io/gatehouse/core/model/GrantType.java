@@ -2,7 +2,7 @@ package io.gatehouse.core.model;
 
 import java.util.Optional;
 
-/** The grants Gatehouse implements, with their RFC 6749 wire names. */
+/** The grants Gatehouse implements, with their RFC 6749 wire names (declared in the order of those names). */
 public enum GrantType {
     AUTHORIZATION_CODE("authorization_code"),
     CLIENT_CREDENTIALS("client_credentials"),

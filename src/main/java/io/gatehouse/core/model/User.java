@@ -16,10 +16,11 @@ import java.util.Set;
  * @param address      the structured address claim (OIDC Core §5.1.1), never a plain string
  * @param demo         registered by {@code serve --demo} with a well-known password: deleted by the next start without
  *                     {@code --demo}. Set when the row is inserted; an update never changes it
+ * @param roles        what the user may do beyond signing in ({@link Role#ADMIN}: the admin API's scopes)
  */
 public record User(String id, String username, String passwordHash, Optional<String> name, Optional<String> email,
                    boolean emailVerified, Map<String, String> claims, Optional<Address> address, Instant createdAt,
-                   Instant updatedAt, boolean demo) {
+                   Instant updatedAt, boolean demo, Set<Role> roles) {
     public static final int MAX_USERNAME = 100;
     /** Claims set from the record itself or by the issuer; `--claim` may not set them. */
     public static final Set<String> RESERVED_CLAIMS = Set.of("sub", "name", "email", "email_verified",
@@ -36,6 +37,7 @@ public record User(String id, String username, String passwordHash, Optional<Str
         email = email == null ? Optional.empty() : email.filter(s -> !s.isEmpty());
         claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims == null ? Map.of() : claims));
         address = address == null ? Optional.empty() : address;
+        roles = roles == null || roles.isEmpty() ? Set.of() : java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(roles));
         for (String k : claims.keySet()) {
             if (RESERVED_CLAIMS.contains(k)) throw new IllegalArgumentException("claim '" + k + "' is reserved");
             if (k.isEmpty() || k.length() > 100) throw new IllegalArgumentException("claim names must be 1 to 100 characters");
@@ -48,10 +50,21 @@ public record User(String id, String username, String passwordHash, Optional<Str
         });
     }
 
+    /** A user without roles. */
+    public User(String id, String username, String passwordHash, Optional<String> name, Optional<String> email,
+                boolean emailVerified, Map<String, String> claims, Optional<Address> address, Instant createdAt,
+                Instant updatedAt, boolean demo) {
+        this(id, username, passwordHash, name, email, emailVerified, claims, address, createdAt, updatedAt, demo, Set.of());
+    }
+
     /** A user not registered by {@code serve --demo}, without an address. */
     public User(String id, String username, String passwordHash, Optional<String> name, Optional<String> email,
                 boolean emailVerified, Map<String, String> claims, Instant createdAt, Instant updatedAt) {
         this(id, username, passwordHash, name, email, emailVerified, claims, Optional.empty(), createdAt, updatedAt, false);
+    }
+
+    public boolean hasRole(Role role) {
+        return roles.contains(role);
     }
 
     public static boolean isValidUsername(String u) {

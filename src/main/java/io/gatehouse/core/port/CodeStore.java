@@ -3,6 +3,7 @@ package io.gatehouse.core.port;
 import io.gatehouse.core.model.AuthorizationCode;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -30,6 +31,9 @@ public interface CodeStore {
     void revokeGrant(String grantId);
 
     boolean isGrantRevoked(String grantId);
+
+    /** The user's grants that are not revoked (until purged), newest first. */
+    List<AuthorizationCode> activeGrants(String userId);
 
     /** Remembers a JWT access token issued from a grant, so revoking the grant revokes it too. */
     void recordJwt(String grantId, String jti, Instant expiresAt);

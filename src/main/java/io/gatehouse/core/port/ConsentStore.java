@@ -1,8 +1,10 @@
 package io.gatehouse.core.port;
 
 import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.model.Consent;
 import io.gatehouse.core.model.Scope;
 
+import java.util.List;
 import java.util.Optional;
 
 /** The scopes a user has allowed a client, remembered so consent is asked once. */
@@ -11,4 +13,10 @@ public interface ConsentStore {
 
     /** Stores the union of the given and any previously allowed scopes. */
     void grant(String userId, ClientId clientId, Scope scope);
+
+    /** The user's consents, by client id. */
+    List<Consent> listByUser(String userId);
+
+    /** Forgets a consent (the next authorization asks again). @return false when there was none */
+    boolean revoke(String userId, ClientId clientId);
 }

@@ -3,6 +3,7 @@ package io.gatehouse.core.port;
 import io.gatehouse.core.model.Session;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Browser sessions, by the hash of the cookie value. Shared by every node. */
@@ -12,6 +13,12 @@ public interface SessionStore {
     Optional<Session> find(String idHash);
 
     void delete(String idHash);
+
+    /** The user's sessions, expired ones included until purged, newest first. */
+    List<Session> listByUser(String userId);
+
+    /** Ends every session of the user. @return how many there were */
+    int deleteByUser(String userId);
 
     int purgeExpired(Instant cutoff);
 }

@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jwt.JWTClaimsSet;
+import io.gatehouse.core.admin.AdminAccess;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.Client;
@@ -31,7 +32,8 @@ import java.util.Optional;
  * carry {@code typ: at+jwt}, this server's {@code iss}, be within {@code nbf}/{@code exp} (allowing
  * {@link #SKEW}), name the caller's expected {@link Audience} in {@code aud}, and its {@code jti} must not be
  * revoked. Opaque tokens are looked up by their hash; their audience is the one a JWT of their client would carry
- * (the client's {@code --audience}, else the issuer), so a client's tokens open the same resources in both formats.
+ * (the client's {@code --audience}, else the issuer, plus the admin API's for an admin scope: {@link AdminAccess}), so
+ * a client's tokens open the same resources in both formats.
  * Reasons are fixed texts and never echo the token.
  */
 public final class AccessTokenValidator {
@@ -152,7 +154,7 @@ public final class AccessTokenValidator {
                 .orElseThrow(() -> invalid("The access token is unknown"));
         if (!r.activeAt(now)) throw invalid("The access token expired or was revoked");
         Client client = clients.find(r.clientId()).orElseThrow(() -> invalid("The access token's client is no longer registered"));
-        List<String> audience = List.of(client.audience().orElse(issuer));
+        List<String> audience = AdminAccess.audiences(client.audience().orElse(issuer), r.scope(), issuer);
         if (!expected.accepts(audience)) throw invalid(OTHER_AUDIENCE);
         return new ValidatedToken(r.clientId().value(), Optional.ofNullable(r.subject()), r.scope(), audience,
                 r.issuedAt(), r.expiresAt(), Optional.empty(), r.grantId(), Map.of());

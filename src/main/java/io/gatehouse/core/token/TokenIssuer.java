@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
+import io.gatehouse.core.admin.AdminAccess;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.ScopeClaim;
@@ -16,6 +17,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -71,7 +73,8 @@ public final class TokenIssuer {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put("sub", subject);
-        claims.put("aud", client.audience().orElse(issuer));
+        List<String> aud = AdminAccess.audiences(client.audience().orElse(issuer), scope, issuer);
+        claims.put("aud", aud.size() == 1 ? aud.getFirst() : aud);
         claims.put("client_id", client.id().value());
         claims.put("iat", now.getEpochSecond());
         claims.put("nbf", now.getEpochSecond());

@@ -11,6 +11,7 @@ import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.ScopeClaim;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
+import io.gatehouse.core.model.Versioned;
 import io.gatehouse.core.port.ClientRepository;
 
 import java.sql.ResultSet;
@@ -23,13 +24,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Clients in the {@code clients} table. */
+/** Clients in the {@code clients} table; {@code version} changes with every update (see {@link RowVersion}). */
 public final class JdbcClientRepository implements ClientRepository {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "client_id, secret_hash, grant_types, scope, token_format, access_token_ttl, "
             + "claims, signing_alg, scope_claim, audience, redirect_uris, post_logout_redirect_uris, require_pkce, "
             + "refresh_tokens, first_party, id_token_ttl, refresh_token_ttl, created_at, jwt_header_x5t, resource_server, demo, "
             + "jwks, request_object_signing_alg";
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() { };
     /** The index of the demo mark in {@link #values}: an update leaves it alone. */
     private static final int DEMO = 20;
 
@@ -45,35 +48,63 @@ public final class JdbcClientRepository implements ClientRepository {
     }
 
     @Override
+    public Optional<Versioned<Client>> findVersioned(ClientId id) {
+        return jdbc.one("select " + COLUMNS + ", version from clients where client_id = ?",
+                rs -> new Versioned<>(map(rs), rs.getLong("version")), id.value());
+    }
+
+    @Override
     public List<Client> list() {
         return jdbc.query("select " + COLUMNS + " from clients order by client_id", JdbcClientRepository::map);
     }
 
     @Override
-    public boolean insert(Client c) {
-        Object[] v = values(c);
-        return 1 == jdbc.update("insert into clients (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "on conflict do nothing", v);
+    public List<Client> listAfter(Optional<ClientId> after, int limit) {
+        return jdbc.query("select " + COLUMNS + " from clients where client_id > ? order by client_id limit ?",
+                JdbcClientRepository::map, after.map(ClientId::value).orElse(""), limit);
     }
 
-    /** Every column but the id and the demo mark, which only an insert sets. */
+    @Override
+    public boolean insert(Client c) {
+        Object[] v = java.util.Arrays.copyOf(values(c), 24);
+        v[23] = RowVersion.initial();
+        return 1 == jdbc.update("insert into clients (" + COLUMNS + ", version) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing", v);
+    }
+
     @Override
     public boolean update(Client c) {
+        return update(c, "", new Object[0]);
+    }
+
+    @Override
+    public boolean updateIfVersion(Client c, long version) {
+        return update(c, " and version = ?", new Object[]{version});
+    }
+
+    /** Every column but the id and the demo mark, which only an insert sets; the version goes up by one. */
+    private boolean update(Client c, String condition, Object[] conditionArgs) {
         Object[] v = values(c);
-        Object[] args = new Object[v.length - 1];
+        Object[] args = new Object[v.length - 1 + conditionArgs.length];
         System.arraycopy(v, 1, args, 0, DEMO - 1);
         System.arraycopy(v, DEMO + 1, args, DEMO - 1, v.length - DEMO - 1);
         args[v.length - 2] = c.id().value();
+        System.arraycopy(conditionArgs, 0, args, v.length - 1, conditionArgs.length);
         return jdbc.update("update clients set secret_hash = ?, grant_types = ?, scope = ?, token_format = ?, "
                 + "access_token_ttl = ?, claims = ?, signing_alg = ?, scope_claim = ?, audience = ?, redirect_uris = ?, "
                 + "post_logout_redirect_uris = ?, require_pkce = ?, refresh_tokens = ?, first_party = ?, id_token_ttl = ?, "
                 + "refresh_token_ttl = ?, created_at = ?, jwt_header_x5t = ?, resource_server = ?, jwks = ?, "
-                + "request_object_signing_alg = ? where client_id = ?", args) == 1;
+                + "request_object_signing_alg = ?, version = version + 1 where client_id = ?" + condition, args) == 1;
     }
 
     @Override
     public boolean delete(ClientId id) {
         return jdbc.update("delete from clients where client_id = ?", id.value()) == 1;
+    }
+
+    @Override
+    public boolean deleteIfVersion(ClientId id, long version) {
+        return jdbc.update("delete from clients where client_id = ? and version = ?", id.value(), version) == 1;
     }
 
     private static Object[] values(Client c) {
@@ -87,24 +118,23 @@ public final class JdbcClientRepository implements ClientRepository {
                 c.requestObjectSigningAlg().map(RequestObjectSigningAlg::wireName).orElse(null)};
     }
 
+    /** A row of {@link #COLUMNS}, read by position (by name, the driver searches for each column). */
     private static Client map(ResultSet rs) throws SQLException {
         Set<GrantType> grants = EnumSet.noneOf(GrantType.class);
-        for (String g : rs.getString("grant_types").split(" ")) {
+        for (String g : rs.getString(3).split(" ")) {
             GrantType.fromWire(g).ifPresent(grants::add);
         }
-        return new Client(new ClientId(rs.getString("client_id")), Optional.ofNullable(rs.getString("secret_hash")),
-                grants, Scope.parse(rs.getString("scope")), TokenFormat.valueOf(rs.getString("token_format")),
-                Duration.ofSeconds(rs.getLong("access_token_ttl")),
-                parse(rs.getString("claims"), new TypeReference<Map<String, String>>() { }),
-                SigningAlg.valueOf(rs.getString("signing_alg")), ScopeClaim.valueOf(rs.getString("scope_claim")),
-                Optional.ofNullable(rs.getString("audience")),
-                parse(rs.getString("redirect_uris"), new TypeReference<List<String>>() { }),
-                parse(rs.getString("post_logout_redirect_uris"), new TypeReference<List<String>>() { }),
-                rs.getBoolean("require_pkce"), rs.getBoolean("refresh_tokens"), rs.getBoolean("first_party"),
-                Duration.ofSeconds(rs.getLong("id_token_ttl")), Duration.ofSeconds(rs.getLong("refresh_token_ttl")),
-                Instant.ofEpochSecond(rs.getLong("created_at")), rs.getBoolean("jwt_header_x5t"),
-                rs.getBoolean("resource_server"), rs.getBoolean("demo"), Optional.ofNullable(rs.getString("jwks")),
-                requestObjectSigningAlg(rs.getString("request_object_signing_alg")));
+        return new Client(new ClientId(rs.getString(1)), Optional.ofNullable(rs.getString(2)),
+                grants, Scope.parse(rs.getString(4)), TokenFormat.valueOf(rs.getString(5)),
+                Duration.ofSeconds(rs.getLong(6)), parse(rs.getString(7), STRING_MAP, Map.of()),
+                SigningAlg.valueOf(rs.getString(8)), ScopeClaim.valueOf(rs.getString(9)),
+                Optional.ofNullable(rs.getString(10)), parse(rs.getString(11), STRING_LIST, List.of()),
+                parse(rs.getString(12), STRING_LIST, List.of()),
+                rs.getBoolean(13), rs.getBoolean(14), rs.getBoolean(15),
+                Duration.ofSeconds(rs.getLong(16)), Duration.ofSeconds(rs.getLong(17)),
+                Instant.ofEpochSecond(rs.getLong(18)), rs.getBoolean(19),
+                rs.getBoolean(20), rs.getBoolean(21), Optional.ofNullable(rs.getString(22)),
+                requestObjectSigningAlg(rs.getString(23)));
     }
 
     private static Optional<RequestObjectSigningAlg> requestObjectSigningAlg(String name) throws SQLException {
@@ -121,7 +151,9 @@ public final class JdbcClientRepository implements ClientRepository {
         }
     }
 
-    private static <T> T parse(String s, TypeReference<T> type) throws SQLException {
+    /** A JSON column; the empty object or array (most rows) without a parse. */
+    private static <T> T parse(String s, TypeReference<T> type, T empty) throws SQLException {
+        if (s.equals("{}") || s.equals("[]")) return empty;
         try {
             return JSON.readValue(s, type);
         } catch (JsonProcessingException e) {

@@ -9,6 +9,7 @@ import io.gatehouse.core.port.RefreshTokenConsumer;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -79,6 +80,12 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
     @Override
     public boolean isGrantRevoked(String grantId) {
         return jdbc.one("select revoked from grants where grant_id = ?", rs -> rs.getBoolean(1), grantId).orElse(true);
+    }
+
+    @Override
+    public List<AuthorizationCode> activeGrants(String userId) {
+        return jdbc.query("select " + COLUMNS + " from grants where user_id = ? and revoked = false "
+                + "order by issued_at desc, grant_id", JdbcCodeStore::map, userId);
     }
 
     @Override

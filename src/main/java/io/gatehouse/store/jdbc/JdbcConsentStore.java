@@ -1,11 +1,14 @@
 package io.gatehouse.store.jdbc;
 
 import io.gatehouse.core.model.ClientId;
+import io.gatehouse.core.model.Consent;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.port.ConsentStore;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,5 +46,17 @@ public final class JdbcConsentStore implements ConsentStore {
             }
         }
         throw new IllegalStateException("consent could not be stored");
+    }
+
+    @Override
+    public List<Consent> listByUser(String userId) {
+        return jdbc.query("select user_id, client_id, scope, granted_at from consents where user_id = ? order by client_id",
+                rs -> new Consent(rs.getString(1), new ClientId(rs.getString(2)), Scope.parse(rs.getString(3)),
+                        Instant.ofEpochSecond(rs.getLong(4))), userId);
+    }
+
+    @Override
+    public boolean revoke(String userId, ClientId clientId) {
+        return jdbc.update("delete from consents where user_id = ? and client_id = ?", userId, clientId.value()) == 1;
     }
 }

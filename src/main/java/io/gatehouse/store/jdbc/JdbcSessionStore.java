@@ -4,6 +4,7 @@ import io.gatehouse.core.model.Session;
 import io.gatehouse.core.port.SessionStore;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Browser sessions in {@code sessions}, by the hash of the cookie value. */
@@ -23,13 +24,28 @@ public final class JdbcSessionStore implements SessionStore {
     @Override
     public Optional<Session> find(String idHash) {
         return jdbc.one("select session_hash, user_id, auth_time, expires_at from sessions where session_hash = ?",
-                rs -> new Session(rs.getString(1), rs.getString(2), Instant.ofEpochSecond(rs.getLong(3)),
-                        Instant.ofEpochSecond(rs.getLong(4))), idHash);
+                JdbcSessionStore::map, idHash);
     }
 
     @Override
     public void delete(String idHash) {
         jdbc.update("delete from sessions where session_hash = ?", idHash);
+    }
+
+    @Override
+    public List<Session> listByUser(String userId) {
+        return jdbc.query("select session_hash, user_id, auth_time, expires_at from sessions where user_id = ? "
+                + "order by auth_time desc, session_hash", JdbcSessionStore::map, userId);
+    }
+
+    @Override
+    public int deleteByUser(String userId) {
+        return jdbc.update("delete from sessions where user_id = ?", userId);
+    }
+
+    private static Session map(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Session(rs.getString(1), rs.getString(2), Instant.ofEpochSecond(rs.getLong(3)),
+                Instant.ofEpochSecond(rs.getLong(4)));
     }
 
     @Override

@@ -55,4 +55,12 @@ class PostgresStoreTest {
             return TestDb.postgres();
         }
     }
+
+    @Nested
+    class Admin extends AdminStoreContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.postgres();
+        }
+    }
 }

@@ -52,4 +52,12 @@ class SqliteStoreTest {
             return TestDb.sqlite();
         }
     }
+
+    @Nested
+    class Admin extends AdminStoreContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.sqlite();
+        }
+    }
 }
