@@ -163,13 +163,17 @@ public final class Console {
         }
     }
 
-    WebResponse setCookie(WebResponse r, String name, String value, String path, String sameSite, long maxAge) {
-        return r.with("Set-Cookie", name + "=" + value + "; Path=" + path + "; Max-Age=" + maxAge + "; HttpOnly; SameSite="
+    /**
+     * A browser-session cookie (the server-side state decides when it ends); {@code clear} removes it instead.
+     * HttpOnly, Secure when the issuer is https.
+     */
+    WebResponse setCookie(WebResponse r, String name, String value, String path, String sameSite, boolean clear) {
+        return r.with("Set-Cookie", name + "=" + value + "; Path=" + path + (clear ? "; Max-Age=0" : "") + "; HttpOnly; SameSite="
                 + sameSite + (secureCookies ? "; Secure" : ""));
     }
 
     WebResponse clearCookie(WebResponse r) {
-        return setCookie(r, COOKIE, "", BASE, "Strict", 0);
+        return setCookie(r, COOKIE, "", BASE, "Strict", true);
     }
 
     /** The value of the one cookie {@code name} (URL-safe characters only), if sent exactly once. */

@@ -2,7 +2,6 @@ package io.gatehouse.admin.console;
 
 import io.gatehouse.admin.AdminCommands;
 import io.gatehouse.core.admin.AdminAccess;
-import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.ClientAuth;
 import io.gatehouse.core.model.Role;
@@ -66,7 +65,7 @@ final class ConsoleSignIn {
         q.put("max_age", Long.toString(ConsoleSessions.MAX_AGE.toSeconds()));
         WebResponse r = Browser.redirect(303, services.issuer() + "/oauth2/authorize", q);
         // Lax: the callback is reached by a redirect chain that a browser may count as cross-site (another host name)
-        return console.setCookie(r, FLOW_COOKIE, p.state(), CALLBACK, "Lax", ConsoleSessions.PENDING_TTL.toSeconds());
+        return console.setCookie(r, FLOW_COOKIE, p.state(), CALLBACK, "Lax", false);
     }
 
     WebResponse callback(WebRequest req) {
@@ -114,9 +113,8 @@ final class ConsoleSignIn {
         Instant authTime = id.get().get("auth_time") instanceof Number n ? Instant.ofEpochSecond(n.longValue())
                 : services.clock().instant();
         ConsoleSessions.Session s = sessions.start(user.get().id(), user.get().username(), authTime);
-        long maxAge = Math.max(0, s.expiresAt.getEpochSecond() - services.clock().instant().getEpochSecond());
-        WebResponse r = console.setCookie(ConsolePage.redirect(Console.BASE), Console.COOKIE, s.id, Console.BASE, "Strict", maxAge);
-        return console.setCookie(r, FLOW_COOKIE, "", CALLBACK, "Lax", 0);
+        // The flow cookie stays (the server adapter sends one Set-Cookie per answer); its state is used up already.
+        return console.setCookie(ConsolePage.redirect(Console.BASE), Console.COOKIE, s.id, Console.BASE, "Strict", false);
     }
 
     private static boolean audienceIsConsole(Object aud) {
