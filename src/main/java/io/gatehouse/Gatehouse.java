@@ -3,6 +3,7 @@ package io.gatehouse;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.admin.UserAccessAdmin;
 import io.gatehouse.admin.api.AdminApi;
+import io.gatehouse.admin.console.Console;
 import io.gatehouse.admin.UserAdmin;
 import io.gatehouse.admin.DemoSetup;
 import io.gatehouse.config.HttpConfig;
@@ -238,7 +239,10 @@ public final class Gatehouse implements AutoCloseable {
             router.get(ProductEndpoint.LIST_PATH, products::list);
             router.get(ProductEndpoint.GET_PATH, products::get);
         }
-        adminApi(config, db, clock, random, issuer, clients, hasher, audit, auditEvents, rotation, oidc).route(router);
+        AdminApi.Services admin = adminServices(config, db, clock, random, clients, hasher, audit, auditEvents, rotation);
+        new AdminApi(admin, oidc.validator(), new JdbcUserStore(db), issuer).route(router);
+        new Console(new Console.Services(admin, tokenService, oidc.validator(), new JdbcUserStore(db), metrics, issuer, clock,
+                random)).route(router);
         if (config.demo()) {
             List<String> added = new DemoSetup(new ClientAdmin(clients, hasher, clock, random),
                     new UserAdmin(new JdbcUserStore(db), hasher, clock, random)).ensure();
@@ -280,16 +284,15 @@ public final class Gatehouse implements AutoCloseable {
                 metrics, audit);
     }
 
-    /** The admin API over the same use cases as the CLI; each change audited as made by its caller. */
-    private static AdminApi adminApi(ServerConfig config, Database db, Clock clock, SecureRandom random, String issuer,
-                                     JdbcClientRepository clients, SecretHasher hasher, AuditLogger audit,
-                                     JdbcAuditEventStore auditEvents, KeyRotation rotation, OidcWiring oidc) {
+    /** The admin use cases of the API and the console (as the CLI's); each change audited as made by its caller. */
+    private static AdminApi.Services adminServices(ServerConfig config, Database db, Clock clock, SecureRandom random,
+                                                   JdbcClientRepository clients, SecretHasher hasher, AuditLogger audit,
+                                                   JdbcAuditEventStore auditEvents, KeyRotation rotation) {
         var users = new JdbcUserStore(db);
         var access = new UserAccessAdmin(users, new JdbcSessionStore(db), new JdbcCodeStore(db), new JdbcConsentStore(db, clock),
                 clock, audit, "api");
-        var services = new AdminApi.Services(new ClientAdmin(clients, hasher, clock, random, audit, "api"),
+        return new AdminApi.Services(new ClientAdmin(clients, hasher, clock, random, audit, "api"),
                 new UserAdmin(users, hasher, clock, random, audit, "api"), access, rotation, auditEvents, config.mounts());
-        return new AdminApi(services, oidc.validator(), users, issuer);
     }
 
     /**

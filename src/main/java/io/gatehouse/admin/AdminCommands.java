@@ -99,7 +99,7 @@ public final class AdminCommands implements Runnable {
     }
 
     /** The console's client settings under an issuer. */
-    static ClientSettings consoleSettings(String issuer) {
+    public static ClientSettings consoleSettings(String issuer) {
         ClientSettings s = new ClientSettings();
         s.grantTypes = List.of("authorization_code");
         s.scope = "openid " + AdminAccess.SCOPE;

@@ -29,6 +29,8 @@ public final class Metrics implements AutoCloseable {
     private final AutoCloseable gc;  // its GC notification listeners must be removed on close
     private final Counter[] authorize = new Counter[AuthorizeOutcome.values().length];
     private final Counter[] login = new Counter[LoginOutcome.values().length];
+    private final MinuteRing tokensIssued = new MinuteRing(System::currentTimeMillis);
+    private final MinuteRing failedAuthentications = new MinuteRing(System::currentTimeMillis);
 
     /** Outcomes of GET/POST /oauth2/authorize. */
     public enum AuthorizeOutcome {
@@ -98,6 +100,17 @@ public final class Metrics implements AutoCloseable {
 
     public void login(LoginOutcome outcome) {
         login[outcome.ordinal()].increment();
+        if (outcome == LoginOutcome.FAILURE) failedAuthentications.increment();
+    }
+
+    /** Tokens issued per minute (every successful token request), kept also when metrics are off (admin console). */
+    public MinuteRing tokensIssued() {
+        return tokensIssued;
+    }
+
+    /** Failed authentications per minute: wrong passwords at sign-in and {@code invalid_client} at the token endpoints. */
+    public MinuteRing failedAuthentications() {
+        return failedAuthentications;
     }
 
     /**
@@ -183,10 +196,12 @@ public final class Metrics implements AutoCloseable {
         /** @param request null when the request did not parse */
         public void ok(TokenRequest request, long startNanos) {
             record(ok[grant(request)], startNanos);
+            tokensIssued.increment();
         }
 
         public void error(TokenRequest request, OAuthError error, long startNanos) {
             int g = grant(request);
+            if (error instanceof OAuthError.InvalidClient) failedAuthentications.increment();
             record(errors[g].computeIfAbsent(error.code(), code -> pair(g, code)), startNanos);
         }
 

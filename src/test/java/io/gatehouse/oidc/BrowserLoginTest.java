@@ -48,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * the id_token. A screenshot of the login page goes to the build output (screenshots/login.png).
  * Without Chromium the test is skipped, or fails when CI is set.
  */
-class BrowserLoginTest {
+public class BrowserLoginTest {
     static TestServer server;
     static HttpServer rp;
     static final BlockingQueue<String> callbacks = new ArrayBlockingQueue<>(4);
@@ -85,7 +85,7 @@ class BrowserLoginTest {
         return v != null && !v.isBlank() ? v : fallback;
     }
 
-    static WebDriver chromium() throws Exception {
+    public static WebDriver chromium() throws Exception {
         File binary = new File(tool("GATEHOUSE_CHROMIUM", "/usr/bin/chromium"));
         File driver = new File(tool("GATEHOUSE_CHROMEDRIVER", "/usr/bin/chromedriver"));
         boolean present = binary.canExecute() && driver.canExecute();
