@@ -257,8 +257,15 @@ public final class HttpServer implements AutoCloseable {
 
     private static void send(ServerResponse res, WebResponse out, boolean close) {
         res.status(out.status());
+        // One call per name with all its values: the web library's header(name, value) replaces earlier values, which
+        // kept only the last of several Set-Cookie headers. Several values go out as separate header lines.
+        Map<String, List<String>> byName = new java.util.LinkedHashMap<>();
         for (WebResponse.Header h : out.headers()) {
-            res.header(h.name(), h.value());
+            byName.computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>(1)).add(h.value());
+        }
+        for (WebResponse.Header h : out.headers()) {
+            List<String> values = byName.remove(h.name().toLowerCase(Locale.ROOT));
+            if (values != null) res.header(h.name(), values.toArray(String[]::new));
         }
         if (close) res.header("Connection", "close");
         res.send(out.body());

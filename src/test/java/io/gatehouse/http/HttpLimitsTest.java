@@ -253,4 +253,17 @@ class HttpLimitsTest {
             return new Answer(text.toString(), false);
         }
     }
+
+    @Test
+    void responseWhenTwoSetCookieHeadersThenBothSentOnTheirOwnLines() throws Exception {
+        Router router = new Router();
+        router.get("/two", req -> WebResponse.text(200, "two").with("Set-Cookie", "a=1; Path=/")
+                .with("Set-Cookie", "b=2; Path=/"));
+        router.ready();
+        try (HttpServer http = HttpServer.start("public", "127.0.0.1", 0, router, 65536, HttpConfig.forTest())) {
+            Answer a = exchange(http.port(), "GET /two HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", SLACK);
+            assertTrue(a.text.contains("\r\nSet-Cookie: a=1; Path=/\r\n") && a.text.contains("\r\nSet-Cookie: b=2; Path=/\r\n"),
+                    a.text);
+        }
+    }
 }
