@@ -37,9 +37,15 @@ class ClaimsStoreTest {
             // Back to the schema of version 6, with users as Gatehouse 6 stored them.
             sql(t, "alter table users drop column address");
             sql(t, "alter table grants drop column claims_request");
-            sql(t, "alter table clients drop column jwks");  // and of V8, which came after
+            // ... and of the migrations after it (each later migration adds its own undo here)
+            sql(t, "alter table clients drop column jwks");  // V8
             sql(t, "alter table clients drop column request_object_signing_alg");
-            sql(t, "delete from \"flyway_schema_history\" where \"version\" in ('7', '8')");
+            sql(t, "alter table users drop column roles");  // V9
+            sql(t, "alter table users drop column version");
+            sql(t, "alter table clients drop column version");
+            sql(t, "drop index grants_user_id");
+            sql(t, "drop table audit_events");
+            sql(t, "delete from \"flyway_schema_history\" where \"version\" in ('7', '8', '9')");
             String insert = "insert into users (user_id, username, password_hash, name, email, email_verified, claims, "
                     + "created_at, updated_at, demo) values (?, ?, ?, null, null, false, ?, 1, 1, false)";
             sql(t, insert, "u_a", "ann", HASH, "{\"locale\":\"en\",\"address\":\"1 Main St\\nSpringfield \\\"East\\\"\"}");
