@@ -55,13 +55,13 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
         var users = new JdbcUserStore(db);
         var codes = new JdbcCodeStore(db);
         var logins = new LoginService(users, new JdbcSessionStore(db), hasher, limiter, clock, random, audit);
-        var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, acr, clock), tokens, codes, clock, random);
+        var userTokens = new UserTokens(issuerSvc, new IdTokens(issuerSvc, acr, clock), codes, clock, random);
         var validator = new AccessTokenValidator(issuer, keys, tokens, clients, clock);
         var browser = new Browser(issuer);
         var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db, clock), logins,
                 new RequestObjectVerifier(issuer, clock), acr, issuer, clock, random);
         return new OidcWiring(new AuthorizationCodeGrant(codes, users, userTokens, clock),
-                new RefreshTokenGrant(tokens, codes, codes, users, userTokens, clock), validator,
+                new RefreshTokenGrant(codes, codes, users, userTokens, clock), validator,
                 AuthorizeEndpoint.create(authorize, logins, browser, metrics),
                 new LogoutEndpoint(logins, clients, validator, browser),
                 new UserInfoEndpoint(new UserInfoService(validator, users, codes)),

@@ -5,7 +5,7 @@ import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.port.CodeStore;
 import io.gatehouse.core.port.KeyStore;
-import io.gatehouse.core.port.RefreshTokenConsumer;
+import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.port.TokenStore;
 import io.gatehouse.core.port.UserStore;
 
@@ -43,7 +43,7 @@ public final class InMemoryStores {
         public int purgeExpired(Instant cutoff) { return 0; }
     };
 
-    public final class Codes implements CodeStore, RefreshTokenConsumer {
+    public final class Codes implements CodeStore, GrantStore {
         public void save(AuthorizationCode c) { codes.put(c.codeHash(), c); }
         public Optional<AuthorizationCode> findByHash(String h) { return Optional.ofNullable(codes.get(h)); }
         public Optional<AuthorizationCode> findByGrantId(String g) {
@@ -57,7 +57,7 @@ public final class InMemoryStores {
             AuthorizationCode c = codes.get(h);
             return c != null && now.isBefore(c.expiresAt()) && consumedCodes.add(h);
         }
-        public void revokeGrant(String g) {
+        public synchronized void revokeGrant(String g) {
             revokedGrants.add(g);
             tokens.revokeGrant(g);
             revokedJwts.addAll(jtisByGrant.getOrDefault(g, List.of()));
@@ -70,11 +70,23 @@ public final class InMemoryStores {
             jtisByGrant.computeIfAbsent(g, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(jti);
         }
         public int purgeExpired(Instant cutoff) { return 0; }
-        public synchronized boolean consume(String tokenHash) {
-            TokenRecord t = tokenRows.get(tokenHash);
-            if (t == null || t.revoked()) return false;
-            tokenRows.put(tokenHash, revoked(t));
-            return true;
+        public Optional<RefreshGrant> findRefreshToken(String h) {
+            TokenRecord t = tokenRows.get(h);
+            if (t == null || t.kind() != TokenRecord.Kind.REFRESH || t.grantId().isEmpty()) return Optional.empty();
+            return findByGrantId(t.grantId().get()).map(g -> new RefreshGrant(t, g.authTime(), g.claims()));
+        }
+        /** Atomic as the database's transaction is: one lock for the whole write. */
+        public synchronized Outcome issue(Issue issue) {
+            if (issue.consumes().isPresent()) {
+                TokenRecord t = tokenRows.get(issue.consumes().get());
+                if (t == null || t.revoked()) return Outcome.ALREADY_USED;
+                tokenRows.put(t.tokenHash(), revoked(t));
+            }
+            issue.refreshToken().ifPresent(tokens::save);
+            issue.jwt().ifPresent(j -> recordJwt(issue.grantId(), j.jti(), j.expiresAt()));
+            if (!revokedGrants.contains(issue.grantId())) return Outcome.ISSUED;
+            revokeGrant(issue.grantId());
+            return Outcome.GRANT_REVOKED;
         }
     }
 

@@ -2,7 +2,6 @@ package io.gatehouse.core.grant;
 
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
-import io.gatehouse.core.model.AuthorizationCode;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.TokenRecord;
@@ -10,8 +9,7 @@ import io.gatehouse.core.model.TokenRequest;
 import io.gatehouse.core.model.TokenResult;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.port.CodeStore;
-import io.gatehouse.core.port.RefreshTokenConsumer;
-import io.gatehouse.core.port.TokenStore;
+import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.port.UserStore;
 import io.gatehouse.core.token.Tokens;
 
@@ -28,17 +26,15 @@ import static io.gatehouse.core.grant.UserTokens.invalidGrant;
 public final class RefreshTokenGrant {
     static final String INVALID = "Invalid refresh token";
 
-    private final TokenStore tokens;
-    private final RefreshTokenConsumer consumer;
+    private final GrantStore grantTokens;
     private final CodeStore grants;
     private final UserStore users;
     private final UserTokens userTokens;
     private final Clock clock;
 
-    public RefreshTokenGrant(TokenStore tokens, RefreshTokenConsumer consumer, CodeStore grants, UserStore users,
+    public RefreshTokenGrant(GrantStore grantTokens, CodeStore grants, UserStore users,
                              UserTokens userTokens, Clock clock) {
-        this.tokens = tokens;
-        this.consumer = consumer;
+        this.grantTokens = grantTokens;
         this.grants = grants;
         this.users = users;
         this.userTokens = userTokens;
@@ -52,25 +48,28 @@ public final class RefreshTokenGrant {
         }
         if (request.refreshToken().length() > 512) throw invalidGrant(INVALID);
         String hash = Tokens.hash(request.refreshToken());
-        Optional<TokenRecord> found = tokens.findByHash(hash);
-        if (found.isEmpty() || found.get().kind() != TokenRecord.Kind.REFRESH || found.get().grantId().isEmpty()
-                || !found.get().clientId().equals(client.id())) {
+        // The token and what its grant says (auth_time, claims request) in one query.
+        Optional<GrantStore.RefreshGrant> found = grantTokens.findRefreshToken(hash);
+        if (found.isEmpty() || found.get().token().grantId().isEmpty() || !found.get().token().clientId().equals(client.id())) {
             throw invalidGrant(INVALID);
         }
-        TokenRecord old = found.get();
+        TokenRecord old = found.get().token();
         String family = old.grantId().get();
         if (!clock.instant().isBefore(old.expiresAt())) throw invalidGrant(INVALID);
         Scope scope = request.scope().filter(s -> !s.isEmpty()).orElse(old.scope());
         if (!old.scope().containsAll(scope)) {
             throw new OAuthException(new OAuthError.InvalidScope("The requested scope exceeds the scope originally granted"));
         }
-        if (!consumer.consume(hash)) {
-            grants.revokeGrant(family);  // reuse of a rotated (or revoked) token: the family is compromised
-            throw invalidGrant(INVALID);
-        }
-        AuthorizationCode grant = grants.findByGrantId(family).orElseThrow(() -> invalidGrant(INVALID));
+        if (old.revoked()) throw reused(family);
         User user = users.find(old.subject()).orElseThrow(() -> invalidGrant(INVALID));
-        return userTokens.issue(client, user, family, scope, old.scope(), grant.claims(), grant.authTime(),
-                Optional.empty());
+        // Consuming the old token, storing the new one and recording the new JWT id are one transaction.
+        return userTokens.issue(client, user, family, scope, old.scope(), found.get().claims(), found.get().authTime(),
+                Optional.empty(), Optional.of(hash)).orElseThrow(() -> reused(family));
+    }
+
+    /** Reuse of a rotated (or revoked) token: the family is compromised. */
+    private OAuthException reused(String family) {
+        grants.revokeGrant(family);
+        return invalidGrant(INVALID);
     }
 }

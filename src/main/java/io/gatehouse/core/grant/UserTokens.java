@@ -10,8 +10,7 @@ import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.model.TokenResult;
 import io.gatehouse.core.model.User;
-import io.gatehouse.core.port.CodeStore;
-import io.gatehouse.core.port.TokenStore;
+import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.token.IdTokens;
 import io.gatehouse.core.token.TokenIssuer;
 import io.gatehouse.core.token.Tokens;
@@ -30,15 +29,13 @@ import java.util.Optional;
 public final class UserTokens {
     private final TokenIssuer issuer;
     private final IdTokens idTokens;
-    private final TokenStore tokens;
-    private final CodeStore grants;
+    private final GrantStore grants;
     private final Clock clock;
     private final SecureRandom random;
 
-    public UserTokens(TokenIssuer issuer, IdTokens idTokens, TokenStore tokens, CodeStore grants, Clock clock, SecureRandom random) {
+    public UserTokens(TokenIssuer issuer, IdTokens idTokens, GrantStore grants, Clock clock, SecureRandom random) {
         this.issuer = issuer;
         this.idTokens = idTokens;
-        this.tokens = tokens;
         this.grants = grants;
         this.clock = clock;
         this.random = random;
@@ -56,29 +53,40 @@ public final class UserTokens {
      */
     public TokenResult issue(Client client, User user, String grantId, Scope scope, Scope grantedScope,
                              ClaimsRequest claims, Instant authTime, Optional<String> nonce) {
+        return issue(client, user, grantId, scope, grantedScope, claims, authTime, nonce, Optional.empty()).orElseThrow();
+    }
+
+    /**
+     * Issues the tokens, and, when {@code rotates} names a refresh token, uses that token up in the same transaction
+     * as the new refresh token and the new JWT id are stored (one durable write).
+     *
+     * @return empty when the refresh token to rotate was already used or revoked: then nothing was stored
+     */
+    Optional<TokenResult> issue(Client client, User user, String grantId, Scope scope, Scope grantedScope,
+                                ClaimsRequest claims, Instant authTime, Optional<String> nonce, Optional<String> rotates) {
         // A user who lost the role admin since the grant keeps it, without the admin scopes.
         scope = AdminAccess.forUser(user, scope);
         grantedScope = AdminAccess.forUser(user, grantedScope);
         TokenIssuer.IssuedToken access = issuer.accessToken(client, user.id(), scope, Optional.of(grantId),
                 Map.of("auth_time", authTime.getEpochSecond()));
-        access.jti().ifPresent(jti -> grants.recordJwt(grantId, jti, access.expiresAt()));
         Optional<String> refresh = Optional.empty();
+        Optional<TokenRecord> refreshRecord = Optional.empty();
         if (issuesRefreshTokens(client)) {
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             String value = Tokens.random(random, 32);
-            tokens.save(new TokenRecord(Tokens.hash(value), TokenRecord.Kind.REFRESH, client.id(), user.id(), grantedScope,
-                    now, now.plus(client.refreshTokenTtl()), Optional.of(grantId), false));
+            refreshRecord = Optional.of(new TokenRecord(Tokens.hash(value), TokenRecord.Kind.REFRESH, client.id(), user.id(),
+                    grantedScope, now, now.plus(client.refreshTokenTtl()), Optional.of(grantId), false));
             refresh = Optional.of(value);
         }
-        if (grants.isGrantRevoked(grantId)) {
-            // The grant was revoked (code or refresh token reused) while these were issued: revoke them too.
-            grants.revokeGrant(grantId);
-        }
+        // If the grant was revoked meanwhile (code or refresh token reused), the store revokes these at once.
+        GrantStore.Outcome outcome = grants.issue(new GrantStore.Issue(grantId, rotates, refreshRecord,
+                access.jti().map(jti -> new GrantStore.JwtId(jti, access.expiresAt()))));
+        if (outcome == GrantStore.Outcome.ALREADY_USED) return Optional.empty();
         Optional<String> idToken = scope.contains("openid")
                 ? Optional.of(idTokens.issue(client, user, claims, authTime, nonce, access.value()))
                 : Optional.empty();
-        return new TokenResult(client.id(), access.value(), "Bearer", client.accessTokenTtl().toSeconds(), scope,
-                refresh, idToken);
+        return Optional.of(new TokenResult(client.id(), access.value(), "Bearer", client.accessTokenTtl().toSeconds(), scope,
+                refresh, idToken));
     }
 
     static OAuthException invalidGrant(String description) {

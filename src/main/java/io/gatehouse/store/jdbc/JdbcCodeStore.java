@@ -3,9 +3,11 @@ package io.gatehouse.store.jdbc;
 import io.gatehouse.core.model.AuthorizationCode;
 import io.gatehouse.core.model.ClientId;
 import io.gatehouse.core.model.Scope;
+import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.port.CodeStore;
-import io.gatehouse.core.port.RefreshTokenConsumer;
+import io.gatehouse.core.port.GrantStore;
 
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,7 +18,7 @@ import java.util.Optional;
  * Codes/grants in {@code grants}, JWT ids per grant in {@code grant_jwts}. Consuming a code is one
  * conditional UPDATE, so exactly one concurrent redemption wins, whichever node it runs on.
  */
-public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
+public final class JdbcCodeStore implements CodeStore, GrantStore {
     private static final String COLUMNS = "grant_id, code_hash, client_id, user_id, redirect_uri, redirect_uri_sent, scope, "
             + "nonce, code_challenge, claims_request, auth_time, issued_at, code_expires_at";
     /** The same columns of the grant joined as {@code g}. */
@@ -62,19 +64,59 @@ public final class JdbcCodeStore implements CodeStore, RefreshTokenConsumer {
     }
 
     @Override
-    public boolean consume(String tokenHash) {
-        return jdbc.update("update tokens set revoked = true where token_hash = ? and revoked = false", tokenHash) == 1;
+    public Optional<RefreshGrant> findRefreshToken(String tokenHash) {
+        return jdbc.one("select t.token_hash, t.kind, t.client_id, t.subject, t.scope, t.issued_at, t.expires_at, t.grant_id, "
+                + "t.revoked, g.auth_time, g.claims_request from tokens t join grants g on g.grant_id = t.grant_id "
+                + "where t.token_hash = ? and t.kind = 'REFRESH'", rs -> new RefreshGrant(JdbcTokenStore.map(rs),
+                Instant.ofEpochSecond(rs.getLong("auth_time")), StoredJson.claims(rs.getString("claims_request"))), tokenHash);
+    }
+
+    /**
+     * One transaction. It starts by updating the grant's row (a no-op change), which on PostgreSQL locks it: a
+     * concurrent {@link #revokeGrant} (which updates that row first too) runs wholly before or wholly after, so it
+     * never misses a token written here. On SQLite writes are serial anyway.
+     */
+    @Override
+    public Outcome issue(Issue issue) {
+        return db.write(c -> {
+            if (Jdbc.update(c, "update grants set revoked = revoked where grant_id = ?", issue.grantId()) == 0) {
+                return issue.consumes().isPresent() ? Outcome.ALREADY_USED : Outcome.GRANT_REVOKED;  // no such grant
+            }
+            if (issue.consumes().isPresent() && Jdbc.update(c, "update tokens set revoked = true where token_hash = ? "
+                    + "and revoked = false and grant_id = ?", issue.consumes().get(), issue.grantId()) != 1) {
+                return Outcome.ALREADY_USED;
+            }
+            if (issue.refreshToken().isPresent()) JdbcTokenStore.insert(c, issue.refreshToken().get());
+            if (issue.jwt().isPresent()) {
+                Jdbc.update(c, "insert into grant_jwts (jti, grant_id, expires_at) values (?, ?, ?)", issue.jwt().get().jti(),
+                        issue.grantId(), issue.jwt().get().expiresAt().getEpochSecond());
+            }
+            if (!grantRevoked(c, issue.grantId())) return Outcome.ISSUED;
+            revoke(c, issue.grantId());  // revoked meanwhile (a code reused): what was just written is revoked too
+            return Outcome.GRANT_REVOKED;
+        });
     }
 
     @Override
     public void revokeGrant(String grantId) {
-        // One transaction: the grant, its refresh and opaque tokens, and the ids of its JWTs are revoked together.
-        db.write(c -> {
-            Jdbc.update(c, "update grants set revoked = true where grant_id = ?", grantId);
-            Jdbc.update(c, "update tokens set revoked = true where grant_id = ? and revoked = false", grantId);
-            return Jdbc.update(c, "insert into revoked_jwts (jti, expires_at) select g.jti, g.expires_at from grant_jwts g "
-                    + "where g.grant_id = ? on conflict do nothing", grantId);
-        });
+        db.write(c -> revoke(c, grantId));
+    }
+
+    /** One transaction: the grant, its refresh and opaque tokens, and the ids of its JWTs are revoked together. */
+    private static int revoke(Connection c, String grantId) throws SQLException {
+        Jdbc.update(c, "update grants set revoked = true where grant_id = ?", grantId);
+        Jdbc.update(c, "update tokens set revoked = true where grant_id = ? and revoked = false", grantId);
+        return Jdbc.update(c, "insert into revoked_jwts (jti, expires_at) select g.jti, g.expires_at from grant_jwts g "
+                + "where g.grant_id = ? on conflict do nothing", grantId);
+    }
+
+    private static boolean grantRevoked(Connection c, String grantId) throws SQLException {
+        try (var ps = c.prepareStatement("select revoked from grants where grant_id = ?")) {
+            ps.setString(1, grantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return !rs.next() || rs.getBoolean(1);
+            }
+        }
     }
 
     @Override

@@ -26,9 +26,13 @@ public final class JdbcTokenStore implements TokenStore {
     /** Durable when it returns; concurrent saves share one commit (see {@link GroupCommitWriter}). */
     @Override
     public void save(TokenRecord t) {
-        db.writeGrouped(c -> Jdbc.update(c, INSERT, t.tokenHash(), t.kind().name(), t.clientId().value(),
+        db.writeGrouped(c -> insert(c, t));
+    }
+
+    static int insert(java.sql.Connection c, TokenRecord t) throws SQLException {
+        return Jdbc.update(c, INSERT, t.tokenHash(), t.kind().name(), t.clientId().value(),
                 t.subject(), t.scope().asString(), t.issuedAt().getEpochSecond(), t.expiresAt().getEpochSecond(),
-                t.grantId().orElse(null), t.revoked()));
+                t.grantId().orElse(null), t.revoked());
     }
 
     @Override
@@ -64,7 +68,7 @@ public final class JdbcTokenStore implements TokenStore {
                 + jdbc.deleteInBatches("revoked_jwts", "jti", "expires_at < ?", Jdbc.PURGE_BATCH, t);
     }
 
-    private static TokenRecord map(ResultSet rs) throws SQLException {
+    static TokenRecord map(ResultSet rs) throws SQLException {
         return new TokenRecord(rs.getString("token_hash"), TokenRecord.Kind.valueOf(rs.getString("kind")),
                 new ClientId(rs.getString("client_id")), rs.getString("subject"), Scope.parse(rs.getString("scope")),
                 Instant.ofEpochSecond(rs.getLong("issued_at")), Instant.ofEpochSecond(rs.getLong("expires_at")),
