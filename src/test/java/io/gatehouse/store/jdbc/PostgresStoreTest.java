@@ -63,4 +63,12 @@ class PostgresStoreTest {
             return TestDb.postgres();
         }
     }
+
+    @Nested
+    class Grants extends GrantStoreContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.postgres();
+        }
+    }
 }

@@ -60,4 +60,12 @@ class SqliteStoreTest {
             return TestDb.sqlite();
         }
     }
+
+    @Nested
+    class Grants extends GrantStoreContract {
+        @Override
+        protected TestDb openDb() {
+            return TestDb.sqlite();
+        }
+    }
 }
