@@ -10,12 +10,15 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.gatehouse.Gatehouse;
 import io.gatehouse.admin.ClientAdmin;
 import io.gatehouse.core.SecretHasher;
+import io.gatehouse.core.model.GrantType;
+import io.gatehouse.core.model.Scope;
 import io.gatehouse.core.model.SigningAlg;
 import io.gatehouse.core.model.TokenFormat;
 import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.token.Tokens;
 import io.gatehouse.core.token.keys.AesGcmKeyProtection;
 import io.gatehouse.testing.Http;
+import io.gatehouse.testing.OidcFlow;
 import io.gatehouse.testing.TestDb;
 import io.gatehouse.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -25,12 +28,19 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 import static io.gatehouse.testing.Http.token;
+import static io.gatehouse.testing.OidcFlow.REDIRECT;
+import static io.gatehouse.testing.OidcFlow.authz;
+import static io.gatehouse.testing.OidcFlow.q;
+import static io.gatehouse.testing.OidcFlow.tokenOk;
+import static io.gatehouse.testing.TestServer.basic;
+import static io.gatehouse.testing.TestServer.json;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -127,5 +137,33 @@ class MultiNodePostgresTest {
             JsonNode body = TestServer.json(r);
             assertEquals("invalid_client", body.get("error").asText());
         }
+    }
+
+    @Test
+    void refreshWhenTwentyParallelUsesSplitOverBothNodesThenExactlyOneSuccessAndFamilyRevoked() throws Exception {
+        admin.add("rt-ab", Optional.of("s3cret"), false, c -> c.grantTypes(Set.of(GrantType.AUTHORIZATION_CODE,
+                GrantType.REFRESH_TOKEN)).redirectUris(List.of(REDIRECT)).firstParty(true).refreshTokens(true)
+                .scope(Scope.of("api")));
+        OidcFlow.addUser(pg.db, "rita", "correct horse");
+        OidcFlow browser = new OidcFlow(a.issuer(), a.issuer());
+        String code = browser.code(browser.authorizeAndApprove(authz("rt-ab", "scope", "openid api"), "rita", "correct horse"),
+                Optional.of("st-1"));
+        JsonNode first = tokenOk(Http.form(a.issuer() + "/oauth2/token", q("grant_type", "authorization_code", "code", code,
+                "redirect_uri", REDIRECT), basic("rt-ab", "s3cret")));
+        String token = first.get("refresh_token").asText();
+        List<HttpResponse<String>> results = StoreContract.race(20, i -> Http.form((i % 2 == 0 ? a : b).issuer()
+                + "/oauth2/token", q("grant_type", "refresh_token", "refresh_token", token), basic("rt-ab", "s3cret")));
+        List<HttpResponse<String>> ok = new ArrayList<>();
+        int invalid = 0;
+        for (HttpResponse<String> r : results) {
+            if (r.statusCode() == 200) ok.add(r);
+            else if (r.statusCode() == 400 && json(r).get("error").asText().equals("invalid_grant")) invalid++;
+        }
+        assertEquals(1, ok.size(), results.toString());
+        assertEquals(19, invalid);
+        // The reuse revoked the family: the refresh token the winner got is dead too.
+        String next = json(ok.get(0)).get("refresh_token").asText();
+        assertEquals(400, Http.form(b.issuer() + "/oauth2/token", q("grant_type", "refresh_token", "refresh_token", next),
+                basic("rt-ab", "s3cret")).statusCode());
     }
 }
