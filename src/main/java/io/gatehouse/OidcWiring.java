@@ -60,8 +60,8 @@ record OidcWiring(AuthorizationCodeGrant codeGrant, RefreshTokenGrant refreshGra
         var browser = new Browser(issuer);
         var authorize = new AuthorizeService(clients, codes, new JdbcConsentStore(db, clock), logins,
                 new RequestObjectVerifier(issuer, clock), acr, issuer, clock, random);
-        return new OidcWiring(new AuthorizationCodeGrant(codes, users, userTokens, clock),
-                new RefreshTokenGrant(codes, codes, users, userTokens, clock), validator,
+        return new OidcWiring(new AuthorizationCodeGrant(codes, codes, users, userTokens, clock),
+                new RefreshTokenGrant(codes, users, userTokens, clock), validator,
                 AuthorizeEndpoint.create(authorize, logins, browser, metrics),
                 new LogoutEndpoint(logins, clients, validator, browser),
                 new UserInfoEndpoint(new UserInfoService(validator, users, codes)),

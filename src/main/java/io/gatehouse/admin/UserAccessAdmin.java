@@ -7,7 +7,7 @@ import io.gatehouse.core.model.Consent;
 import io.gatehouse.core.model.Session;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.port.AuditLog;
-import io.gatehouse.core.port.CodeStore;
+import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.port.ConsentStore;
 import io.gatehouse.core.port.SessionStore;
 import io.gatehouse.core.port.UserStore;
@@ -33,13 +33,13 @@ public final class UserAccessAdmin {
 
     private final UserStore users;
     private final SessionStore sessions;
-    private final CodeStore grants;
+    private final GrantStore grants;
     private final ConsentStore consents;
     private final Clock clock;
     private final AuditLog audit;
     private final String actor;
 
-    public UserAccessAdmin(UserStore users, SessionStore sessions, CodeStore grants, ConsentStore consents, Clock clock,
+    public UserAccessAdmin(UserStore users, SessionStore sessions, GrantStore grants, ConsentStore consents, Clock clock,
                            AuditLog audit, String actor) {
         this.users = users;
         this.sessions = sessions;

@@ -3,7 +3,7 @@ package io.gatehouse.core;
 import io.gatehouse.core.model.Client;
 import io.gatehouse.core.model.ClientAuth;
 import io.gatehouse.core.model.TokenRecord;
-import io.gatehouse.core.port.CodeStore;
+import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.port.TokenStore;
 import io.gatehouse.core.token.AccessTokenValidator;
 import io.gatehouse.core.token.TokenIssuer;
@@ -23,10 +23,10 @@ public final class RevocationService {
     private final ClientAuthenticator authenticator;
     private final AccessTokenValidator validator;
     private final TokenStore tokens;
-    private final CodeStore grants;
+    private final GrantStore grants;
 
     public RevocationService(ClientAuthenticator authenticator, AccessTokenValidator validator, TokenStore tokens,
-                             CodeStore grants) {
+                             GrantStore grants) {
         this.authenticator = authenticator;
         this.validator = validator;
         this.tokens = tokens;

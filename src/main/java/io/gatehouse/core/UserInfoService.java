@@ -3,7 +3,7 @@ package io.gatehouse.core;
 import io.gatehouse.core.model.AuthorizationCode;
 import io.gatehouse.core.model.ClaimsRequest;
 import io.gatehouse.core.model.User;
-import io.gatehouse.core.port.CodeStore;
+import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.port.UserStore;
 import io.gatehouse.core.token.AccessTokenValidator;
 
@@ -34,9 +34,9 @@ public final class UserInfoService {
 
     private final AccessTokenValidator validator;
     private final UserStore users;
-    private final CodeStore grants;
+    private final GrantStore grants;
 
-    public UserInfoService(AccessTokenValidator validator, UserStore users, CodeStore grants) {
+    public UserInfoService(AccessTokenValidator validator, UserStore users, GrantStore grants) {
         this.validator = validator;
         this.users = users;
         this.grants = grants;

@@ -9,6 +9,7 @@ import io.gatehouse.core.model.TokenRequest;
 import io.gatehouse.core.model.TokenResult;
 import io.gatehouse.core.model.User;
 import io.gatehouse.core.port.CodeStore;
+import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.port.UserStore;
 import io.gatehouse.core.token.Tokens;
 
@@ -25,12 +26,14 @@ public final class AuthorizationCodeGrant {
     static final String INVALID_CODE = "Invalid authorization code";
 
     private final CodeStore codes;
+    private final GrantStore grants;
     private final UserStore users;
     private final UserTokens userTokens;
     private final Clock clock;
 
-    public AuthorizationCodeGrant(CodeStore codes, UserStore users, UserTokens userTokens, Clock clock) {
+    public AuthorizationCodeGrant(CodeStore codes, GrantStore grants, UserStore users, UserTokens userTokens, Clock clock) {
         this.codes = codes;
+        this.grants = grants;
         this.users = users;
         this.userTokens = userTokens;
         this.clock = clock;
@@ -49,7 +52,7 @@ public final class AuthorizationCodeGrant {
         AuthorizationCode code = found.get();
         if (!codes.consume(hash, clock.instant())) {
             if (clock.instant().isBefore(code.expiresAt())) {
-                codes.revokeGrant(code.grantId());  // reuse: revoke everything issued from this code
+                grants.revokeGrant(code.grantId());  // reuse: revoke everything issued from this code
             }
             throw invalidGrant(INVALID_CODE);
         }

@@ -8,7 +8,6 @@ import io.gatehouse.core.model.TokenRecord;
 import io.gatehouse.core.model.TokenRequest;
 import io.gatehouse.core.model.TokenResult;
 import io.gatehouse.core.model.User;
-import io.gatehouse.core.port.CodeStore;
 import io.gatehouse.core.port.GrantStore;
 import io.gatehouse.core.port.UserStore;
 import io.gatehouse.core.token.Tokens;
@@ -26,15 +25,13 @@ import static io.gatehouse.core.grant.UserTokens.invalidGrant;
 public final class RefreshTokenGrant {
     static final String INVALID = "Invalid refresh token";
 
-    private final GrantStore grantTokens;
-    private final CodeStore grants;
+    private final GrantStore grants;
     private final UserStore users;
     private final UserTokens userTokens;
     private final Clock clock;
 
-    public RefreshTokenGrant(GrantStore grantTokens, CodeStore grants, UserStore users,
+    public RefreshTokenGrant(GrantStore grants, UserStore users,
                              UserTokens userTokens, Clock clock) {
-        this.grantTokens = grantTokens;
         this.grants = grants;
         this.users = users;
         this.userTokens = userTokens;
@@ -49,7 +46,7 @@ public final class RefreshTokenGrant {
         if (request.refreshToken().length() > 512) throw invalidGrant(INVALID);
         String hash = Tokens.hash(request.refreshToken());
         // The token and what its grant says (auth_time, claims request) in one query.
-        Optional<GrantStore.RefreshGrant> found = grantTokens.findRefreshToken(hash);
+        Optional<GrantStore.RefreshGrant> found = grants.findRefreshToken(hash);
         if (found.isEmpty() || found.get().token().grantId().isEmpty() || !found.get().token().clientId().equals(client.id())) {
             throw invalidGrant(INVALID);
         }

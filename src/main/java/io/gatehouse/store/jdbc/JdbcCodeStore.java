@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Codes/grants in {@code grants}, JWT ids per grant in {@code grant_jwts}. Consuming a code is one
+ * Codes and the grants they start in {@code grants} ({@link CodeStore} and {@link GrantStore}: one row holds both), JWT ids
+ * per grant in {@code grant_jwts}, and the tokens a grant issues in {@code tokens}. Consuming a code is one
  * conditional UPDATE, so exactly one concurrent redemption wins, whichever node it runs on.
  */
 public final class JdbcCodeStore implements CodeStore, GrantStore {
@@ -130,8 +131,8 @@ public final class JdbcCodeStore implements CodeStore, GrantStore {
                 + "order by issued_at desc, grant_id", JdbcCodeStore::map, userId);
     }
 
-    @Override
-    public void recordJwt(String grantId, String jti, Instant expiresAt) {
+    /** Remembers a JWT id of a grant on its own (tests; the token endpoint records it with {@link #issue}). */
+    void recordJwt(String grantId, String jti, Instant expiresAt) {
         jdbc.update("insert into grant_jwts (jti, grant_id, expires_at) values (?, ?, ?)", jti, grantId, expiresAt.getEpochSecond());
     }
 

@@ -51,8 +51,8 @@ class UserGrantsTest {
         SigningKeys keys = new SigningKeys(stores.keyStore, io.gatehouse.core.token.keys.KeyProtection.plaintext(), clock);
         TokenIssuer issuer = new TokenIssuer(ISS, keys, stores.tokens, clock, random);
         UserTokens userTokens = new UserTokens(issuer, new IdTokens(issuer, Acr.DEFAULT, clock), stores.codeStore, clock, random);
-        codeGrant = new AuthorizationCodeGrant(stores.codeStore, stores.userStore, userTokens, clock);
-        refreshGrant = new RefreshTokenGrant(stores.codeStore, stores.codeStore, stores.userStore, userTokens, clock);
+        codeGrant = new AuthorizationCodeGrant(stores.codeStore, stores.codeStore, stores.userStore, userTokens, clock);
+        refreshGrant = new RefreshTokenGrant(stores.codeStore, stores.userStore, userTokens, clock);
         Fakes.Clients clients = new Fakes.Clients();
         clients.insert(client);
         validator = new AccessTokenValidator(ISS, keys, stores.tokens, clients, clock);
