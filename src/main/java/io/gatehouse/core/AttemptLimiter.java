@@ -199,12 +199,7 @@ public final class AttemptLimiter {
      */
     public Attempt begin(Kind kind, String account, String source) {
         String[] keys = keys(kind, account, source);
-        lock.lock();
-        try {
-            refuseIfFull(keys, clock.millis(), false);
-        } finally {
-            lock.unlock();
-        }
+        refuseIfKnownFull(keys);
         List<Window> stored = counters.find(List.of(keys), clock.instant());
         lock.lock();
         try {
@@ -223,7 +218,10 @@ public final class AttemptLimiter {
      * and without admitting an attempt: for a request that will share the result of an identical attempt in flight.
      */
     public void checkKnown(Kind kind, String account, String source) {
-        String[] keys = keys(kind, account, source);
+        refuseIfKnownFull(keys(kind, account, source));
+    }
+
+    private void refuseIfKnownFull(String[] keys) {
         lock.lock();
         try {
             refuseIfFull(keys, clock.millis(), false);
