@@ -99,11 +99,13 @@ public final class TokenIssuer {
         if (type != null) header.type(type);
         if (client.jwtHeaderX5t()) key.x5t().ifPresent(header::x509CertThumbprint);
         JWSObject jws = new JWSObject(header.build(), new Payload(claims));
-        try {
-            jws.sign(key.signer());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("signing failed with key " + key.kid(), e);
-        }
-        return jws.serialize();
+        return SigningThreads.run(() -> {
+            try {
+                jws.sign(key.signer());
+            } catch (JOSEException e) {
+                throw new IllegalStateException("signing failed with key " + key.kid(), e);
+            }
+            return jws.serialize();
+        });
     }
 }
