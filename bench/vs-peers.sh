@@ -61,10 +61,10 @@ start_gatehouse() {
   case $1 in es256) flags=(--signing-alg ES256) ;; opaque) flags=(--token-format opaque) ;; esac
   mkdir -m 700 "$data"
   printf '%s\n' bench-secret | "$ROOT/gatehouse" client add bench-client --secret-stdin "${flags[@]}" --data "$data" \
-    >/dev/null || return 1
+    > "$2" 2>&1 || return 1
   URL=http://127.0.0.1:$PORT/oauth2/token
   t0=$(now_ms)
-  GATEHOUSE_MANAGEMENT_PORT=0 "$ROOT/gatehouse" serve --port "$PORT" --data "$data" > "$2" 2>&1 &
+  GATEHOUSE_MANAGEMENT_PORT=0 "$ROOT/gatehouse" serve --port "$PORT" --data "$data" >> "$2" 2>&1 &
   SPID=$!
   LAUNCH=$(first_token_ms "$t0" "$URL" "$AUTH" "$SPID" "$2") || return 1
 }
