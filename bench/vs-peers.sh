@@ -83,6 +83,10 @@ start_keycloak() {   # the peers' start script (fresh H2 database, realm and cli
   local t0 adm base=http://127.0.0.1:$KC_PORT
   URL=$base/realms/bench/protocol/openid-connect/token
   KC_PIDFILE=$PEERS/run/keycloak.pid
+  if [ -f "$KC_PIDFILE" ] && kill -0 "$(cat "$KC_PIDFILE")" 2>/dev/null; then   # someone else's: leave it alone
+    echo "vs-peers: a Keycloak is already running (pid $(cat "$KC_PIDFILE"), $KC_PIDFILE)" >&2; KC_PIDFILE=; return 1
+  fi
+  rm -f "$KC_PIDFILE"   # a stale one, so that after a failed start the file names only our process
   t0=$(now_ms)
   "$PEERS/start-keycloak.sh" > "$2" 2>&1 || { SPID=$(cat "$KC_PIDFILE" 2>/dev/null || true); cat "$2" >&2; return 1; }
   SPID=$(cat "$KC_PIDFILE")
@@ -114,7 +118,7 @@ OUT=$HERE/results/vs-peers-$(date -u +%Y%m%dT%H%M%SZ).tsv
   echo "# wrk -t$THREADS, warm-up ${WARMUP}s, measure ${DURATION}s; client_credentials, HTTP Basic; a fresh server per row"
 } > "$OUT"
 cat "$OUT"
-printf 'server\tscenario\tconc\trps\tp50_ms\tp99_ms\tcpu_ms_per_req\trss_mib\tlaunch_ms\tnon2xx\tsock_err\n' >> "$OUT"
+printf 'server\tscenario\tconc\trps\tp50_ms\tp99_ms\tcpu_ms_per_req\trss_mib\tlaunch_ms\tnon2xx\tsock_err\tload1\n' >> "$OUT"
 ROW='%-19s %-7s %5s %10s %9s %9s %11s %8s %10s %7s\n'
 printf "$ROW" server scenario conc req/s p50_ms p99_ms cpu_ms/req rss_MiB launch_ms non2xx
 export WRK_METHOD=POST WRK_BODY=grant_type=client_credentials WRK_CONTENT_TYPE=application/x-www-form-urlencoded
@@ -131,10 +135,11 @@ for s in $SCENARIOS; do
         echo "vs-peers: $srv $s c=$c: ${kind:+token is $kind, not $(want_kind "$s"); }skipped (log: tail below)" >&2
         tail -20 "$log" >&2; FAILED="$FAILED $srv/$s/$c"; stop_server; continue
       fi
+      load1=$(cut -d' ' -f1 /proc/loadavg)   # the machine is shared: the load when the row started
       wrk_window "$c" "$URL" "$AUTH" "$SPID"
       parse_result "$RESULT"
       row=("$srv" "$s" "$c" "$r_rps" "$r_p50_ms" "$r_p99_ms" "$(cpu_ms_per_req "$TICKS" "$r_requests")" \
-           "$(tree_rss_mib "$SPID")" "$LAUNCH" "$r_non2xx" "$r_sock_err")
+           "$(tree_rss_mib "$SPID")" "$LAUNCH" "$r_non2xx" "$r_sock_err" "$load1")
       stop_server
       printf "$ROW" "${row[@]:0:10}"
       (IFS=$'\t'; echo "${row[*]}") >> "$OUT"
@@ -164,6 +169,7 @@ awk -F'\t' '
       lg = median(G); ln = median(N)
       printf "# launch to first token (median) %d / %d ms = %.2fx (target <= 1x) %s\n", lg, ln, lg / ln, verdict(lg <= ln) }
   }' "$OUT" | tee -a "$OUT"
+echo "# loadavg at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT"
 SVG=${OUT%.tsv}.svg
 awk -F'\t' -f "$HERE/chart.awk" "$OUT" > "$SVG"
 echo "# results: $OUT  chart: $SVG"
