@@ -20,12 +20,12 @@ function panel(top, title, col, fmt,   a, m, st, ymax, y, g, s, k, v, x, h, bw, 
     printf "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", L, L + PW, h, h
     text(L - 6, h + 4, sprintf(st < 1 ? "%.1f" : "%d", y), 11, "end", "")
   }
-  gw = PW / ng; bw = gw * 0.8 / ns
+  gw = PW / ng; bw = gw * 0.8 / ns; if (bw > 80) bw = 80
   for (g = 1; g <= ng; g++) {
     for (s = 1; s <= ns; s++) {
       k = grp[g] SUBSEP srv[s] SUBSEP col
       if (!(k in val)) continue
-      v = val[k]; h = v / ymax * PH; x = L + (g - 1) * gw + gw * 0.1 + (s - 1) * bw
+      v = val[k]; h = v / ymax * PH; x = L + (g - 1) * gw + (gw - ns * bw) / 2 + (s - 1) * bw
       printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s</title></rect>\n",
         x, top + PH - h, bw - 2, h, color[s], esc(srv[s]), esc(grp[g]), v
       text(x + (bw - 2) / 2, top + PH - h - 3, sprintf(fmt, v), 10, "middle", "")
@@ -36,6 +36,10 @@ function panel(top, title, col, fmt,   a, m, st, ymax, y, g, s, k, v, x, h, bw, 
 }
 /^# date: / { date = substr($0, 9) }
 /^# machine: / { machine = substr($0, 12) }
+/^# loadavg: / { load = substr($0, 3) }
+/^# java: / { java = substr($0, 9); gsub(/"/, "", java); sub(/^openjdk version /, "", java) }
+/^# node: / { node = substr($0, 3) }
+/^# wrk / { wrk = substr($0, 3) }
 /^#/ || $1 == "server" || NF < 6 { next }
 {
   k = $2 " c=" $3
@@ -45,14 +49,15 @@ function panel(top, title, col, fmt,   a, m, st, ymax, y, g, s, k, v, x, h, bw, 
 }
 END {
   split("#1f77b4 #ff7f0e #2ca02c #9467bd", color, " ")
-  W = 960; L = 70; PW = W - L - 20; PH = 260; T1 = 110; T2 = T1 + PH + 90; H = T2 + PH + 40
+  W = 960; L = 70; PW = W - L - 20; PH = 260; T1 = 126; T2 = T1 + PH + 90; H = T2 + PH + 40
   printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\">\n", W, H, W, H
   printf "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>\n", W, H
   text(L, 24, "client_credentials at the token endpoint (bench/bench.sh --vs-peers)", 16, "start", " font-weight=\"bold\"")
-  text(L, 44, date "  " machine, 11, "start", " fill=\"#555\"")
+  text(L, 44, date "  " machine "  " load, 11, "start", " fill=\"#555\"")
+  if (java != "") text(L, 58, "java " java ", " node "; " wrk, 11, "start", " fill=\"#555\"")
   for (s = 1; s <= ns; s++) {
-    printf "<rect x=\"%d\" y=\"58\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", L + (s - 1) * 200, color[s]
-    text(L + (s - 1) * 200 + 18, 69, srv[s], 12, "start", "")
+    printf "<rect x=\"%d\" y=\"72\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", L + (s - 1) * 200, color[s]
+    text(L + (s - 1) * 200 + 18, 83, srv[s], 12, "start", "")
   }
   panel(T1, "Throughput (req/s, higher is better)", "rps", "%.0f")
   panel(T2, "p99 latency (ms, lower is better)", "p99", "%.1f")
