@@ -6,7 +6,8 @@
 #
 # Usage: bench/bench.sh --vs-peers [--keycloak]     (or bench/vs-peers.sh [--keycloak])
 # Env: CONCURRENCY="8 64"  WARMUP=5  DURATION=10 (seconds)  THREADS=1 (wrk threads)  SCENARIOS="rs256 es256 opaque"
-#      PEERS=../shared/peers  PORT=9100 (Gatehouse)  NODE_PORT=9101  KC_PORT=18080  GATEHOUSE_JAVA_OPTS
+#      PEERS=../shared/peers  PORT (Gatehouse), NODE_PORT (default: a free port picked at each start)  KC_PORT=18080
+#      GATEHOUSE_JAVA_OPTS
 # Output: table and ratio lines (Gatehouse / node-oidc-provider against the issue 13 targets) on stdout,
 # bench/results/vs-peers-<UTC time>.tsv and .svg (chart drawn by bench/chart.awk). Exit 2 when the peers are missing.
 set -euo pipefail
@@ -17,7 +18,7 @@ ROOT=$(dirname "$HERE")
 PEERS=${PEERS:-$ROOT/../shared/peers}
 CONCURRENCY=${CONCURRENCY:-"8 64"}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-10}; THREADS=${THREADS:-1}
 SCENARIOS=${SCENARIOS:-"rs256 es256 opaque"}
-PORT=${PORT:-9100}; NODE_PORT=${NODE_PORT:-9101}; export KC_PORT=${KC_PORT:-18080}
+PORT=${PORT:-}; NODE_PORT=${NODE_PORT:-}; export KC_PORT=${KC_PORT:-18080}
 SERVERS="gatehouse node-oidc-provider"
 for a in "$@"; do
   case $a in
@@ -33,8 +34,15 @@ command -v node >/dev/null || { echo "vs-peers: node is missing (Node 20+ runs n
 ensure_wrk
 "$ROOT/gatehouse" --version >/dev/null   # builds the distribution if needed, so no build lands in a launch time
 [ -d "$OP_DIR/node_modules/oidc-provider" ] || (cd "$OP_DIR" && npm install --no-audit --no-fund >&2)
-for p in "$PORT" "$NODE_PORT" $([[ $SERVERS == *keycloak* ]] && echo "$KC_PORT"); do
-  ! curl -s -o /dev/null "http://127.0.0.1:$p/" || { echo "vs-peers: port $p is in use (set PORT/NODE_PORT/KC_PORT)" >&2; exit 2; }
+port_free() { ! (: < "/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# port_for GIVEN: GIVEN if set, else a port in 20000-32767 nobody listens on (others run servers on this machine)
+port_for() {
+  local p=$1; [ -n "$p" ] && { echo "$p"; return; }
+  while p=$((20000 + RANDOM % 12768)); ! port_free "$p"; do :; done
+  echo "$p"
+}
+for p in $PORT $NODE_PORT $([[ $SERVERS == *keycloak* ]] && echo "$KC_PORT"); do
+  port_free "$p" || { echo "vs-peers: port $p is in use (set PORT/NODE_PORT/KC_PORT)" >&2; exit 2; }
 done
 
 TMP=$(mktemp -d /tmp/gatehouse-vs-peers.XXXXXX)
@@ -62,18 +70,20 @@ start_gatehouse() {
   mkdir -m 700 "$data"
   printf '%s\n' bench-secret | "$ROOT/gatehouse" client add bench-client --secret-stdin "${flags[@]}" --data "$data" \
     > "$2" 2>&1 || return 1
-  URL=http://127.0.0.1:$PORT/oauth2/token
+  local port; port=$(port_for "$PORT")
+  URL=http://127.0.0.1:$port/oauth2/token
   t0=$(now_ms)
-  GATEHOUSE_MANAGEMENT_PORT=0 "$ROOT/gatehouse" serve --port "$PORT" --data "$data" >> "$2" 2>&1 &
+  GATEHOUSE_MANAGEMENT_PORT=0 "$ROOT/gatehouse" serve --port "$port" --data "$data" >> "$2" 2>&1 &
   SPID=$!
   LAUNCH=$(first_token_ms "$t0" "$URL" "$AUTH" "$SPID" "$2") || return 1
 }
-start_node-oidc-provider() {   # as ../shared/peers/start-oidc-provider.sh does, but on NODE_PORT, polled like the others
-  local fmt=jwt alg=RS256 t0
+start_node-oidc-provider() {   # as ../shared/peers/start-oidc-provider.sh does, but on its own port, polled like the others
+  local fmt=jwt alg=RS256 t0 port
   case $1 in es256) alg=ES256 ;; opaque) fmt=opaque ;; esac
-  URL=http://127.0.0.1:$NODE_PORT/token
+  port=$(port_for "$NODE_PORT")
+  URL=http://127.0.0.1:$port/token
   t0=$(now_ms)
-  (cd "$OP_DIR" && PORT=$NODE_PORT HOST=127.0.0.1 TOKEN_FORMAT=$fmt SIGN_ALG=$alg WORKERS=1 CLIENT_ID=bench-client \
+  (cd "$OP_DIR" && PORT=$port HOST=127.0.0.1 TOKEN_FORMAT=$fmt SIGN_ALG=$alg WORKERS=1 CLIENT_ID=bench-client \
      CLIENT_SECRET=bench-secret exec node server.mjs) > "$2" 2>&1 < /dev/null &
   SPID=$!
   LAUNCH=$(first_token_ms "$t0" "$URL" "$AUTH" "$SPID" "$2") || return 1
