@@ -13,6 +13,7 @@ function text(x, y, s, size, anchor, extra) {
 function panel(top, title, col, fmt,   a, m, st, ymax, y, g, s, k, v, x, h, bw, gw) {
   m = 0
   for (k in val) { split(k, a, SUBSEP); if (a[3] == col && val[k] > m) m = val[k] }
+  m *= 1.06   # room for the value above the highest bar
   st = step_for(m); ymax = st * (int(m / st) + (m % st > 0 || m == 0 ? 1 : 0))
   text(L, top - 12, title, 14, "start", " font-weight=\"bold\"")
   for (y = 0; y <= ymax + st / 2; y += st) {
@@ -24,8 +25,9 @@ function panel(top, title, col, fmt,   a, m, st, ymax, y, g, s, k, v, x, h, bw, 
   for (g = 1; g <= ng; g++) {
     for (s = 1; s <= ns; s++) {
       k = grp[g] SUBSEP srv[s] SUBSEP col
-      if (!(k in val)) continue
-      v = val[k]; h = v / ymax * PH; x = L + (g - 1) * gw + (gw - ns * bw) / 2 + (s - 1) * bw
+      x = L + (g - 1) * gw + (gw - ns * bw) / 2 + (s - 1) * bw
+      if (!(k in val)) { text(x + (bw - 2) / 2, top + PH - 3, "no data", 10, "middle", " fill=\"#999\""); continue }
+      v = val[k]; h = v / ymax * PH
       printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s %s: %s</title></rect>\n",
         x, top + PH - h, bw - 2, h, color[s], esc(srv[s]), esc(grp[g]), v
       text(x + (bw - 2) / 2, top + PH - h - 3, sprintf(fmt, v), 10, "middle", "")
