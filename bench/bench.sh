@@ -4,6 +4,7 @@
 # req/s, p50/p99 latency, server CPU ms per request (from /proc), server RSS, non-2xx count.
 #
 # Usage: bench/bench.sh [SCENARIO ...]      (default: all scenarios, in the order below)
+#        bench/bench.sh --vs-peers [--keycloak]   Gatehouse beside node-oidc-provider (and Keycloak): bench/vs-peers.sh
 # Scenarios (driver: wrk + wrk.lua unless noted; see bench/README.md):
 #   rs256 es256 eddsa opaque  POST /oauth2/token client_credentials (Basic), one client per token type
 #   std-same    POST /oauth2/token client_credentials (Basic) with client bench-same: the baseline for the
@@ -30,19 +31,14 @@ set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
 . "$ROOT/bin/jdk.sh"
+. "$HERE/lib.sh"
+if [ "${1:-}" = --vs-peers ]; then shift; exec "$HERE/vs-peers.sh" "$@"; fi
 CONCURRENCY=${CONCURRENCY:-"1 8 64"}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-15}; THREADS=${THREADS:-1}
 PORT=${PORT:-9100}; BASE=http://127.0.0.1:$PORT
 ALL="rs256 es256 eddsa opaque std-same app-key json-cc product admin discovery login refresh"
 SCENARIOS=${*:-$ALL}
 
-if ! command -v wrk >/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "# installing wrk (Debian package)" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null
-  else
-    echo "bench: wrk is missing (apt-get install wrk)" >&2; exit 1
-  fi
-fi
+ensure_wrk
 
 "$ROOT/gatehouse" --version >/dev/null   # builds the distribution if needed
 DATA=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
@@ -69,31 +65,23 @@ client bench-web --grant authorization_code --refresh-tokens --first-party \
 printf '%s\n' "$USER_PASSWORD" | cli user add bench-user --password-stdin
 for f in "$HERE"/scenarios.d/*.sh; do [ -e "$f" ] && . "$f" setup; done
 
-basic() { printf '%s:%s' "$1" "$2" | base64 -w0; }
-now_ms() { date +%s%3N; }
-
 # Launch to first token: server process start to the first 200 from the token endpoint.
 t0=$(now_ms)
 # management listener (health, metrics) on a free port: the default 9001 may be taken by a server of ones own
 GATEHOUSE_MANAGEMENT_PORT=0 "$ROOT/gatehouse" serve --port "$PORT" --data "$DATA" > "$DATA/server.log" 2>&1 &
 SERVER_PID=$!
 AUTH="Authorization: Basic $(basic bench-rs256 bench-secret)"
-until [ "$(curl -s -o /dev/null -w '%{http_code}' -H "$AUTH" -d grant_type=client_credentials "$BASE/oauth2/token")" = 200 ]; do
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "bench: server died:" >&2; cat "$DATA/server.log" >&2; exit 1; }
-  sleep 0.01
-done
-LAUNCH_MS=$(( $(now_ms) - t0 ))
+LAUNCH_MS=$(first_token_ms "$t0" "$BASE/oauth2/token" "$AUTH" "$SERVER_PID" "$DATA/server.log")
 JPID=$(pgrep -P "$SERVER_PID" java || echo "$SERVER_PID")   # ./gatehouse execs java, so usually the same pid
 
-cpu_ticks() { awk '{print $14+$15}' "/proc/$JPID/stat"; }
-rss_mib() { awk '/VmRSS/ {printf "%d", $2/1024}' "/proc/$JPID/status"; }
-TCK=$(getconf CLK_TCK)
+cpu_ticks() { tree_ticks "$JPID"; }
+rss_mib() { tree_rss_mib "$JPID"; }
 OUT=$HERE/results/bench-$(date -u +%Y%m%dT%H%M%SZ).tsv
 mkdir -p "$HERE/results"
 printf 'scenario\tconc\trps\tp50_ms\tp99_ms\tcpu_ms_per_req\trss_mib\tnon2xx\n' > "$OUT"
 
-echo "# $(date -u +%FT%TZ)  $(nproc) cpus, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
-echo "# java: $("$JAVA_HOME/bin/java" -version 2>&1 | head -1)   wrk -t$THREADS, warm-up ${WARMUP}s, measure ${DURATION}s"
+machine_header
+echo "# wrk -t$THREADS, warm-up ${WARMUP}s, measure ${DURATION}s"
 echo "# $(grep -o 'crypto provider: .*' "$DATA/server.log" || true)"
 echo "# launch to first token: ${LAUNCH_MS} ms   RSS after start: $(rss_mib) MiB"
 printf '%-14s %5s %10s %9s %9s %11s %8s %7s\n' scenario conc req/s p50_ms p99_ms cpu_ms/req rss_MiB non2xx
@@ -103,8 +91,8 @@ declare -A CPR CPRN   # "label c" -> mean server CPU ms per request (and how man
 # report LABEL C RESULT_LINE CPU_TICKS: one table row and one TSV row
 report() {
   local label=$1 c=$2 line=$3 ticks=$4 cpr
-  eval "$(echo "${line#RESULT }" | tr ' ' '\n' | sed 's/^/r_/')"
-  cpr=$(awk -v d="$ticks" -v n="$r_requests" -v tck="$TCK" 'BEGIN { printf "%.3f", n ? d * 1000 / tck / n : 0 }')
+  parse_result "$line"
+  cpr=$(cpu_ms_per_req "$ticks" "$r_requests")
   local n=${CPRN["$label $c"]:-0}   # a scenario named twice (before and after others) is averaged
   CPR["$label $c"]=$(awk -v m="${CPR["$label $c"]:-0}" -v n="$n" -v x="$cpr" 'BEGIN { printf "%.3f", (m * n + x) / (n + 1) }')
   CPRN["$label $c"]=$((n + 1))
@@ -114,7 +102,7 @@ report() {
 
 # run LABEL METHOD PATH CONTENT_TYPE BODY [HEADER]
 run() {
-  local label=$1 method=$2 path=$3 ctype=$4 body=$5 header=${6:-"X-Bench: 1"} c t line cpu0 cpu1
+  local label=$1 method=$2 path=$3 ctype=$4 body=$5 header=${6:-"X-Bench: 1"} c
   export WRK_METHOD=$method WRK_BODY=$body WRK_CONTENT_TYPE=$ctype
   # sanity: one request must succeed
   local code
@@ -122,12 +110,8 @@ run() {
   else code=$(curl -s -o /dev/null -w '%{http_code}' -H "$header" "$BASE$path"); fi
   [ "$code" = 200 ] || { echo "bench: $label: $method $path answered $code" >&2; return 1; }
   for c in $CONCURRENCY; do
-    t=$THREADS; [ "$c" -lt "$t" ] && t=$c
-    wrk -t"$t" -c"$c" -d"${WARMUP}s" -H "$header" -s "$HERE/wrk.lua" "$BASE$path" >/dev/null
-    cpu0=$(cpu_ticks)
-    line=$(wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "$header" -s "$HERE/wrk.lua" "$BASE$path" | grep '^RESULT')
-    cpu1=$(cpu_ticks)
-    report "$label" "$c" "$line" $((cpu1 - cpu0))
+    wrk_window "$c" "$BASE$path" "$header" "$JPID"
+    report "$label" "$c" "$RESULT" "$TICKS"
   done
 }
 
