@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Crypto {
     private static volatile CompletableFuture<String> installing;
+    private static volatile long installMillis = -1;
 
     private Crypto() {
     }
@@ -19,7 +20,12 @@ final class Crypto {
     /** Starts {@link #install()} in the background (once). */
     static synchronized void startInstall() {
         if (installing == null) {
-            installing = CompletableFuture.supplyAsync(Crypto::install,
+            installing = CompletableFuture.supplyAsync(() -> {
+                        long t0 = System.nanoTime();
+                        String description = install();
+                        installMillis = (System.nanoTime() - t0) / 1_000_000;
+                        return description;
+                    },
                     r -> Thread.ofPlatform().daemon().name("crypto-provider").start(r));
         }
     }
@@ -28,6 +34,11 @@ final class Crypto {
     static java.util.Optional<String> awaitInstall() {
         CompletableFuture<String> f = installing;
         return f == null ? java.util.Optional.empty() : java.util.Optional.of(f.join());
+    }
+
+    /** How long the background install took, in ms; -1 before it is done or when none was started. */
+    static long installMillis() {
+        return installMillis;
     }
 
     /** @return a description of the provider in use, for the start-up log */

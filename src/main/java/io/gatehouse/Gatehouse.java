@@ -73,9 +73,11 @@ public final class Gatehouse implements AutoCloseable {
     private final KeyScheduler keyScheduler;
     private final Metrics metrics;
     private final AuditLogger audit;
+    private final StartupPhases phases;
 
     private Gatehouse(Database db, Listeners listeners, String issuer, PurgeScheduler purge, KeyScheduler keyScheduler,
-                      Metrics metrics, AuditLogger audit) {
+                      Metrics metrics, AuditLogger audit, StartupPhases phases) {
+        this.phases = phases;
         this.metrics = metrics;
         this.audit = audit;
         this.db = db;
@@ -128,36 +130,53 @@ public final class Gatehouse implements AutoCloseable {
      * 503. Whatever fails, everything already started is closed again.
      */
     public static Gatehouse start(ServerConfig config, Clock clock) {
+        StartupPhases phases = new StartupPhases();
         Router router = new Router().clientAddresses(config.abuse().clientAddresses());
         // Read first: unusable TLS files stop the start (TlsCredential.Refused) before anything else happens.
         ServerTls tls = config.http().tls()
                 .map(files -> ServerTls.start(files, config.database().allowInsecurePermissions(), clock)).orElse(null);
-        CompletableFuture<Listeners> binding = CompletableFuture.supplyAsync(() -> Listeners.start(config, router, tls),
-                command -> Thread.ofPlatform().name("gatehouse-bind").start(command));
+        long tb = System.nanoTime();
+        CompletableFuture<Listeners> binding = CompletableFuture.supplyAsync(() -> {
+                    Listeners l = Listeners.start(config, router, tls);
+                    phases.background(StartupPhases.Phase.HTTP, tb);
+                    return l;
+                }, command -> Thread.ofPlatform().name("gatehouse-bind").start(command));
         // Loading Micrometer/Prometheus classes takes a few hundred ms: do it while the database opens.
         CompletableFuture<Metrics> metrics = config.metrics()
-                ? CompletableFuture.supplyAsync(Gatehouse::prometheus,
-                        r -> Thread.ofPlatform().daemon().name("gatehouse-metrics-init").start(r))
+                ? CompletableFuture.supplyAsync(() -> {
+                            Metrics m = Metrics.prometheus();
+                            phases.background(StartupPhases.Phase.METRICS, tb);
+                            return m;
+                        }, r -> Thread.ofPlatform().daemon().name("gatehouse-metrics-init").start(r))
                 : CompletableFuture.completedFuture(Metrics.disabled());
         Database db = null;
         try {
             long t0 = System.nanoTime();
             db = Database.open(config.database(), Database.Role.SERVER);
+            phases.done(StartupPhases.Phase.DATABASE, t0);
+            long tw = System.nanoTime();
             Crypto.awaitInstall();  // keys must be generated and loaded under the provider that will use them
+            phases.waited(StartupPhases.Phase.CRYPTO, tw);
+            long tk = System.nanoTime();
             var keyStore = new JdbcKeyStore(db);
             KeyProtection protection = keyProtection(config, db, keyStore, clock);
             var keys = new SigningKeys(keyStore, protection, clock);
             keys.ensure(List.of(SigningAlg.values()));
             Thread.ofPlatform().daemon().name("warm-up").start(keys::warmUp);
-            LOG.debug("database and keys ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            phases.done(StartupPhases.Phase.KEYS, tk);
             JdbcTokenStore tokens = new JdbcTokenStore(db);
+            long tj = System.nanoTime();
             Listeners server = join(binding);
+            phases.waited(StartupPhases.Phase.HTTP, tj);
             try {
-                long tm = System.nanoTime();
+                tj = System.nanoTime();
                 Metrics m = join(metrics);
-                LOG.debug("waited {} ms for metrics", (System.nanoTime() - tm) / 1_000_000);
-                return routes(config, db, clock, keyStore, keys, new JdbcClientRepository(db), tokens,
-                        new SecureRandom(), router, server, m);
+                if (config.metrics()) phases.waited(StartupPhases.Phase.METRICS, tj);
+                long tr = System.nanoTime();
+                Gatehouse gh = routes(config, db, clock, keyStore, keys, new JdbcClientRepository(db), tokens,
+                        new SecureRandom(), router, server, m, phases);
+                phases.done(StartupPhases.Phase.ROUTES, tr);
+                return gh;
             } catch (RuntimeException e) {
                 server.close();
                 throw e;
@@ -200,7 +219,7 @@ public final class Gatehouse implements AutoCloseable {
 
     private static Gatehouse routes(ServerConfig config, Database db, Clock clock, JdbcKeyStore keyStore, SigningKeys keys,
                                     JdbcClientRepository clients, JdbcTokenStore tokens, SecureRandom random,
-                                    Router router, Listeners listeners, Metrics metrics) {
+                                    Router router, Listeners listeners, Metrics metrics, StartupPhases phases) {
         HttpServer server = listeners.server();
         String issuer = config.issuer().orElseGet(() -> server.scheme() + "://" + hostForUrl(config.host()) + ":" + server.port());
         if (issuer.startsWith("https://")) {
@@ -281,7 +300,7 @@ public final class Gatehouse implements AutoCloseable {
                 auditEvents, clock);
         return new Gatehouse(db, listeners, issuer, PurgeScheduler.start(housekeeping, config.purgeInterval()),
                 KeyScheduler.start(rotation, keys, "schedule on " + node),
-                metrics, audit);
+                metrics, audit, phases);
     }
 
     /** The admin use cases of the API and the console (as the CLI's); each change audited as made by its caller. */
@@ -321,13 +340,6 @@ public final class Gatehouse implements AutoCloseable {
             return missing.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("no active key for " + missing);
         });
         return checks;
-    }
-
-    private static Metrics prometheus() {
-        long t0 = System.nanoTime();
-        Metrics m = Metrics.prometheus();
-        LOG.debug("metrics ready in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        return m;
     }
 
     static String hostForUrl(String host) {
@@ -392,6 +404,11 @@ public final class Gatehouse implements AutoCloseable {
 
     public String issuer() {
         return issuer;
+    }
+
+    /** How long the phases of this start took (database, keys, listeners, routes, ...), for the ready line. */
+    public StartupPhases startupPhases() {
+        return phases;
     }
 
     /** The database in use, as the start-up log names it. */

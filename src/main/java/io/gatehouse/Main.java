@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
                 BackupCommands.Restore.class, KeyCommands.class, io.gatehouse.admin.AdminCommands.class})
 public final class Main implements Runnable {
     private static final long STARTED = System.nanoTime();
+    private static final long STARTED_MILLIS = System.currentTimeMillis();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -101,6 +102,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() {
             ServerConfig cfg;
+            long tc = System.nanoTime();
             try {
                 cfg = ConfigLoader.load(new ConfigLoader.Flags(host, port, data, dbUrl, issuer, config, demo,
                         allowInsecurePermissions, kekFile), System.getenv());
@@ -120,6 +122,8 @@ public final class Main implements Runnable {
                 System.err.println("gatehouse: " + e.getMessage());
                 return 2;
             }
+            StartupPhases phases = new StartupPhases();
+            phases.done(StartupPhases.Phase.CONFIG, tc);
             Crypto.startInstall();  // normally started first thing in main; awaited before the keys load
             Gatehouse gh;
             try {
@@ -146,14 +150,56 @@ public final class Main implements Runnable {
             } else {
                 LOG.info("management listener off (management-enabled: false): no /health or /metrics");
             }
-            LOG.info("Gatehouse ready at {} (issuer {}) in {} ms", gh.url(cfg.host()),
-                    gh.issuer(), (System.nanoTime() - STARTED) / 1_000_000);
+            long sinceMain = (System.nanoTime() - STARTED) / 1_000_000;
+            launchPhases(phases);
+            phases.with(gh.startupPhases());
+            phases.tookInBackground(StartupPhases.Phase.CRYPTO, Crypto.installMillis());
+            LOG.info("Gatehouse ready at {} (issuer {}) in {} ms ({})", gh.url(cfg.host()), gh.issuer(),
+                    sinceMain + launchMillis(), phases);
             try {
                 stopped.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
             return 0;
+        }
+
+        /**
+         * The launcher's and the JVM's part of the start: ./gatehouse passes when it started and when it ran java
+         * (-Dgatehouse.launched, -Dgatehouse.exec: seconds since the epoch, as bash's EPOCHREALTIME). Without them
+         * the process's start time (10 ms resolution) stands for both.
+         */
+        private static void launchPhases(StartupPhases phases) {
+            long launched = launchedAt(), exec = epochMillis(System.getProperty("gatehouse.exec"));
+            if (launched < 0) return;
+            if (exec >= launched) {
+                phases.took(StartupPhases.Phase.LAUNCHER, exec - launched);
+                phases.took(StartupPhases.Phase.JVM, STARTED_MILLIS - exec);
+            } else {
+                phases.took(StartupPhases.Phase.JVM, STARTED_MILLIS - launched);
+            }
+        }
+
+        /** Milliseconds from the launch (or the process start) to main; 0 when unknown. */
+        private static long launchMillis() {
+            long launched = launchedAt();
+            return launched < 0 ? 0 : Math.max(0, STARTED_MILLIS - launched);
+        }
+
+        private static long launchedAt() {
+            long launched = epochMillis(System.getProperty("gatehouse.launched"));
+            if (launched >= 0) return launched;
+            return ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
+        }
+
+        /** "1764094641.123456" (seconds, as bash's EPOCHREALTIME) in ms since the epoch, or -1. */
+        private static long epochMillis(String seconds) {
+            if (seconds == null) return -1;
+            try {
+                return new java.math.BigDecimal(seconds.replace(',', '.')).movePointRight(3).longValue();
+            } catch (NumberFormatException e) {
+                return -1;
+            }
         }
 
         static String describe(Throwable e, ServerConfig cfg) {
