@@ -7,8 +7,11 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Installs the Amazon Corretto Crypto Provider first when it loads on this platform. Loading it (native
- * library, self-tests) takes a few hundred ms, so `serve` starts it on a background thread as its very first
- * step and waits for it only just before the signing keys are loaded.
+ * library) takes a few hundred ms, so `serve` starts it on a background thread as its very first step and waits
+ * for it only just before the signing keys are loaded. The provider's self-tests of all its algorithms
+ * ({@code assertHealthy}) run on that thread after the install, off the start's critical path: until then the
+ * provider tests each algorithm at its first use and refuses one whose test fails, so nothing is used untested.
+ * A failure of the full run is logged as an error.
  */
 final class Crypto {
     private static volatile CompletableFuture<String> installing;
@@ -27,6 +30,19 @@ final class Crypto {
                         return description;
                     },
                     r -> Thread.ofPlatform().daemon().name("crypto-provider").start(r));
+            installing.thenRunAsync(Crypto::selfTests,
+                    r -> Thread.ofPlatform().daemon().name("crypto-self-tests").start(r));
+        }
+    }
+
+    /** Runs the provider's self-tests of every algorithm when it is installed; a failure is logged. */
+    private static void selfTests() {
+        try {
+            AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
+            if (accp.getLoadingError() == null) accp.assertHealthy();
+        } catch (Throwable t) {
+            org.slf4j.LoggerFactory.getLogger(Crypto.class).error("the Corretto Crypto Provider failed its self-tests "
+                    + "({}): the algorithms that failed refuse to work; run without it by removing its jar", String.valueOf(t));
         }
     }
 
@@ -41,13 +57,17 @@ final class Crypto {
         return installMillis;
     }
 
-    /** @return a description of the provider in use, for the start-up log */
+    /**
+     * Installs the provider; the self-tests of all its algorithms are left to {@link #selfTests} (run after
+     * {@link #startInstall}).
+     *
+     * @return a description of the provider in use, for the start-up log
+     */
     static String install() {
         try {
             AmazonCorrettoCryptoProvider accp = AmazonCorrettoCryptoProvider.INSTANCE;
             if (accp.getLoadingError() == null) {
                 AmazonCorrettoCryptoProvider.install();
-                accp.assertHealthy();
                 return "Amazon Corretto Crypto Provider " + accp.getVersionStr() + " (native AWS-LC), first of "
                         + Security.getProviders().length;
             }
