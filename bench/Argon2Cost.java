@@ -12,11 +12,11 @@ import java.lang.management.ManagementFactory;
  *
  * <pre>RESULT argon2_cpu_ms=31.2 argon2_gc_ms=0.4 argon2_wall_ms=31.5 checks=20</pre>
  *
- * Usage: java SERVE_OPTS -cp target/gatehouse.jar bench/Argon2Cost.java [warmup=10] [checks=20]
+ * Usage: java SERVE_OPTS -cp target/gatehouse.jar bench/Argon2Cost.java [warmup=20] [checks=20]
  */
 public class Argon2Cost {
     public static void main(String[] args) {
-        int warmup = 10, checks = 20;
+        int warmup = 20, checks = 20;
         for (String a : args) {
             if (a.startsWith("warmup=")) warmup = Integer.parseInt(a.substring(7));
             else if (a.startsWith("checks=")) checks = Integer.parseInt(a.substring(7));

@@ -23,11 +23,11 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Each computation needs its memory cost on the heap, so the number running at once is bounded by the heap as well as
  * the CPUs: without that, a few parallel sign-ins (or wrong client secrets) exhaust a small heap and every request fails
- * with OutOfMemoryError. Each hashing worker thread keeps its block matrix for the next check (BouncyCastle's
- * Argon2 with a block pool per worker, see {@link Argon2Phc}), so a check allocates almost nothing: allocating the
- * matrix anew each time (as password4j did, which also copied it from a template) sent megabytes per check through the
- * serial collector's old generation and cost more CPU in full collections than the hash itself. A worker that stays idle
- * ends after 30 s and its matrix goes with it. Share ONE instance between all users of Argon2id in a process.
+ * with OutOfMemoryError. The block matrices are kept for the next check (BouncyCastle's Argon2 with a block pool with
+ * room for one matrix per slot, see {@link Argon2Phc}), so a check allocates almost nothing: allocating the matrix anew
+ * each time (as password4j did, which also copied it from a template) sent megabytes per check through the serial
+ * collector's old generation and cost more CPU in full collections than the hash itself. Share ONE instance between
+ * all users of Argon2id in a process.
  *
  * <p>Admission control: the checks of requests ({@link #verify(String, String, Priority)}) wait in a queue of at
  * most {@code maxWaiting}; when it is full the caller gets {@link Busy} at once (503 with Retry-After), so a flood
@@ -63,8 +63,13 @@ public final class SecretHasher {
 
     private final int memoryKib;
     private final int iterations;
-    /** Each worker's block pool: holds one matrix of the configured size between checks (cleared when returned). */
-    private final ThreadLocal<Argon2BytesGenerator.BlockPool> blocks;
+    /**
+     * The blocks of the Argon2 matrices, kept between checks (cleared when returned): room for one matrix of the
+     * configured size per slot, so at most {@code permits} matrices; a check of a stored hash with a larger memory cost
+     * takes what is there and allocates the rest, which is dropped afterwards. Owned by this instance (not by the
+     * worker threads), so a discarded hasher frees it at once.
+     */
+    private final Argon2BytesGenerator.BlockPool blocks;
     private final SecureRandom random = new SecureRandom();
     private final Admission admission;
     private final Object dummyLock = new Object();
@@ -102,8 +107,7 @@ public final class SecretHasher {
         if (memoryKib < 8 || iterations < 1) throw new IllegalArgumentException("Argon2id needs m >= 8 KiB and t >= 1");
         this.memoryKib = memoryKib;
         this.iterations = iterations;
-        int matrix = Argon2BytesGenerator.getBlockCount(memoryKib, 1);
-        this.blocks = ThreadLocal.withInitial(() -> new Argon2BytesGenerator.FixedBlockPool(matrix));
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(permits * Argon2BytesGenerator.getBlockCount(memoryKib, 1));
         this.admission = new Admission(permits, maxWaiting);
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(permits, permits, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -119,8 +123,8 @@ public final class SecretHasher {
 
     /**
      * Heap one computation holds: its block matrix (1 KiB blocks, each a {@code long[128]} in a small object: ~1,060
-     * bytes), kept by its worker between checks, and small buffers. The limit of half the heap therefore bounds
-     * what the workers keep as well as what they use.
+     * bytes), kept in the pool between checks, and small buffers. The limit of half the heap therefore bounds what the
+     * pool keeps as well as what the checks use.
      */
     static long bytesPerHash(int memoryKib) {
         return memoryKib * 1060L + (1 << 20);
@@ -149,7 +153,7 @@ public final class SecretHasher {
         admission.acquire(Priority.HIGH, false);
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        return compute(() -> Argon2Phc.hash(secret, salt, memoryKib, iterations, 1, HASH_BYTES, blocks.get()));
+        return compute(() -> Argon2Phc.hash(secret, salt, memoryKib, iterations, 1, HASH_BYTES, blocks));
     }
 
     /** Like {@link #verify(String, String, Priority)} in the high lane, but waits however long the queue. */
@@ -182,7 +186,7 @@ public final class SecretHasher {
         checks.increment();
         return compute(() -> {
             try {
-                return Argon2Phc.verify(secret, storedHash, blocks.get());
+                return Argon2Phc.verify(secret, storedHash, blocks);
             } catch (RuntimeException e) {
                 return false;
             }
