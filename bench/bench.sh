@@ -19,6 +19,8 @@
 #   login       FlowLoad.java: one request = a whole sign-in (authorize -> POST /login (Argon2id) ->
 #               authorize -> code -> POST /oauth2/token), PKCE S256, fresh cookies; client bench-web
 #   refresh     FlowLoad.java: grant_type=refresh_token with rotation (each worker uses its newest token)
+# With login, bench/Argon2Cost.java times one Argon2id check (the server's parameters and JVM flags) just before
+# and just after the login rows, and the run ends with "sign-in CPU = X.XXx one Argon2id check (target <= 1.3x)".
 # After the table, when std-same and a dialect ran at the same concurrency, prints the dialect's CPU per
 # token relative to std-same ("dialect overhead: app-key +2.1 %, ..."). A scenario named twice is measured
 # twice and the line uses the mean, e.g. `bench/bench.sh rs256 std-same app-key json-cc std-same`.
@@ -33,6 +35,7 @@ ROOT=$(dirname "$HERE")
 . "$ROOT/bin/jdk.sh"
 . "$HERE/lib.sh"
 if [ "${1:-}" = --vs-peers ]; then shift; exec "$HERE/vs-peers.sh" "$@"; fi
+. "$ROOT/bin/jvm-opts.sh"   # SERVE_OPTS: the server's default JVM flags (Argon2Cost runs with the same)
 CONCURRENCY=${CONCURRENCY:-"1 8 64"}; WARMUP=${WARMUP:-5}; DURATION=${DURATION:-15}; THREADS=${THREADS:-1}
 PORT=${PORT:-9100}; BASE=http://127.0.0.1:$PORT
 ALL="rs256 es256 eddsa opaque std-same app-key json-cc product admin discovery login refresh"
@@ -129,6 +132,20 @@ run_flow() {
   done
 }
 
+# argon2_cost: server CPU ms of one Argon2id check (SecretHasher's parameters, the server's JVM flags, its own JVM
+# while the server idles), from bench/Argon2Cost.java; appended to ARGON2_MS
+ARGON2_MS=
+argon2_cost() {
+  local line
+  # shellcheck disable=SC2086
+  line=$("$JAVA_HOME/bin/java" ${GATEHOUSE_JAVA_OPTS:-$SERVE_OPTS} -cp "$ROOT/target/gatehouse.jar" "$HERE/Argon2Cost.java" \
+      | grep '^RESULT') || { echo "bench: Argon2Cost failed" >&2; return 1; }
+  ARGON2_MS="$ARGON2_MS $(echo "$line" | sed -n 's/.*argon2_cpu_ms=\([0-9.]*\).*/\1/p')"
+  echo "# argon2id check: $(echo "$line" | sed -n 's/.*argon2_cpu_ms=\([0-9.]*\).*/\1/p') ms CPU" \
+    "(of which GC $(echo "$line" | sed -n 's/.*argon2_gc_ms=\([0-9.]*\).*/\1/p') ms; bench/Argon2Cost.java with the" \
+    "$([ -n "${GATEHOUSE_JAVA_OPTS:-}" ] && echo GATEHOUSE_JAVA_OPTS || echo "server's default") JVM flags)"
+}
+
 # json FIELD...: a JSON object of alternating keys and values (values here never need escaping)
 json() { local s= sep=; while [ $# -gt 1 ]; do s="$s$sep\"$1\":\"$2\""; sep=,; shift 2; done; printf '{%s}' "$s"; }
 
@@ -160,8 +177,10 @@ for s in $SCENARIOS; do
       run admin GET "/admin/api/v1/clients?limit=20" "" "" "Authorization: Bearer $TOKEN" ;;
     discovery)
       run discovery GET /.well-known/openid-configuration "" "" ;;
-    login|refresh)
-      run_flow "$s" "$s" ;;
+    login)
+      argon2_cost; run_flow login login; argon2_cost ;;
+    refresh)
+      run_flow refresh refresh ;;
     *)
       handled=
       for f in "$HERE"/scenarios.d/*.sh; do [ -e "$f" ] && . "$f" run "$s" && handled=1 && break; done
@@ -177,4 +196,11 @@ for c in $CONCURRENCY; do
   done
   [ -n "$parts" ] && echo "# dialect overhead: $parts CPU per token vs standard (std-same $std ms) at c=$c"
 done
+if [ -n "$ARGON2_MS" ]; then
+  a=$(echo "$ARGON2_MS" | awk '{ for (i = 1; i <= NF; i++) s += $i; printf "%.1f", s / NF }')
+  for c in $CONCURRENCY; do
+    v=${CPR["login $c"]:-}; [ -n "$v" ] || continue
+    echo "# sign-in CPU = $(awk -v v="$v" -v a="$a" 'BEGIN { printf "%.2f", v / a }')x one Argon2id check (target <= 1.3x): login $v ms vs check $a ms (mean of$ARGON2_MS) at c=$c"
+  done
+fi
 echo "# RSS at end: $(rss_mib) MiB   results: $OUT"

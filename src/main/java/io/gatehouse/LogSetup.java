@@ -28,8 +28,7 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
      * {@code io.gatehouse.http.Unavailable} logs the same cause in one rate-limited line.
      */
     private static final Map<String, Level> QUIET = Map.of("io.helidon", Level.WARN, "org.flywaydb", Level.WARN,
-            "com.zaxxer.hikari", Level.WARN, "com.zaxxer.hikari.pool.ProxyConnection", Level.ERROR,
-            "com.password4j", Level.ERROR);
+            "com.zaxxer.hikari", Level.WARN, "com.zaxxer.hikari.pool.ProxyConnection", Level.ERROR);
 
     @Override
     public ExecutionStatus configure(LoggerContext ctx) {

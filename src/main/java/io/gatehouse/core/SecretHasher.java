@@ -1,9 +1,8 @@
 package io.gatehouse.core;
 
-import com.password4j.Argon2Function;
-import com.password4j.Password;
-import com.password4j.types.Argon2;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -22,10 +21,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * decides sign-ins per second: garbage collection, not hashing); a stored hash keeps its own parameters, so they can be
  * raised later without breaking old hashes.
  *
- * <p>Each computation allocates its memory cost on the heap (password4j also copies the block matrix), so
- * the number running at once is bounded by the heap as well as the CPUs: without that, a few parallel
- * sign-ins (or wrong client secrets) exhaust a small heap (the server runs with -Xmx64m) and every request
- * fails with OutOfMemoryError. Share ONE instance between all users of Argon2id in a process.
+ * <p>Each computation needs its memory cost on the heap, so the number running at once is bounded by the heap as well as
+ * the CPUs: without that, a few parallel sign-ins (or wrong client secrets) exhaust a small heap and every request fails
+ * with OutOfMemoryError. The block matrices are kept for the next check (BouncyCastle's Argon2 with a block pool with
+ * room for one matrix per slot, see {@link Argon2Phc}), so a check allocates almost nothing: allocating the matrix anew
+ * each time (as password4j did, which also copied it from a template) sent megabytes per check through the serial
+ * collector's old generation and cost more CPU in full collections than the hash itself. Share ONE instance between
+ * all users of Argon2id in a process.
  *
  * <p>Admission control: the checks of requests ({@link #verify(String, String, Priority)}) wait in a queue of at
  * most {@code maxWaiting}; when it is full the caller gets {@link Busy} at once (503 with Retry-After), so a flood
@@ -56,7 +58,19 @@ public final class SecretHasher {
         }
     }
 
-    private final Argon2Function function;
+    /** Salt and output length of new hashes (bytes), the same as the hashes password4j wrote before. */
+    private static final int SALT_BYTES = 16, HASH_BYTES = 32;
+
+    private final int memoryKib;
+    private final int iterations;
+    /**
+     * The blocks of the Argon2 matrices, kept between checks (cleared when returned): room for one matrix of the
+     * configured size per slot, so at most {@code permits} matrices; a check of a stored hash with a larger memory cost
+     * takes what is there and allocates the rest, which is dropped afterwards. Owned by this instance (not by the
+     * worker threads), so a discarded hasher frees it at once.
+     */
+    private final Argon2BytesGenerator.BlockPool blocks;
+    private final SecureRandom random = new SecureRandom();
     private final Admission admission;
     private final Object dummyLock = new Object();
     private volatile String dummyHash;
@@ -90,7 +104,10 @@ public final class SecretHasher {
 
     SecretHasher(int memoryKib, int iterations, int maxWaiting, int permits) {
         if (maxWaiting < 0) throw new IllegalArgumentException("the hashing queue size must not be negative");
-        this.function = Argon2Function.getInstance(memoryKib, iterations, 1, 32, Argon2.ID);
+        if (memoryKib < 8 || iterations < 1) throw new IllegalArgumentException("Argon2id needs m >= 8 KiB and t >= 1");
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.blocks = new Argon2BytesGenerator.FixedBlockPool(permits * Argon2BytesGenerator.getBlockCount(memoryKib, 1));
         this.admission = new Admission(permits, maxWaiting);
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(permits, permits, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -100,8 +117,17 @@ public final class SecretHasher {
 
     /** How many Argon2id computations may run at once: at most one per CPU, and within half the heap. */
     static int permitsFor(long maxHeapBytes, int cpus, int memoryKib) {
-        long perHash = 2L * memoryKib * 1024 + (1 << 20);   // block matrix, password4j's copy, small buffers
+        long perHash = bytesPerHash(memoryKib);
         return (int) Math.max(1, Math.min(cpus, maxHeapBytes / 2 / perHash));
+    }
+
+    /**
+     * Heap one computation holds: its block matrix (1 KiB blocks, each a {@code long[128]} in a small object: ~1,060
+     * bytes), kept in the pool between checks, and small buffers. The limit of half the heap therefore bounds what the
+     * pool keeps as well as what the checks use.
+     */
+    static long bytesPerHash(int memoryKib) {
+        return memoryKib * 1060L + (1 << 20);
     }
 
     /**
@@ -125,7 +151,9 @@ public final class SecretHasher {
     /** Hashes a new secret; waits for a slot however long the queue (administration, never a request's check). */
     public String hash(String secret) {
         admission.acquire(Priority.HIGH, false);
-        return compute(() -> Password.hash(secret).addRandomSalt(16).with(function).getResult());
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        return compute(() -> Argon2Phc.hash(secret, salt, memoryKib, iterations, 1, HASH_BYTES, blocks));
     }
 
     /** Like {@link #verify(String, String, Priority)} in the high lane, but waits however long the queue. */
@@ -158,7 +186,7 @@ public final class SecretHasher {
         checks.increment();
         return compute(() -> {
             try {
-                return Password.check(secret, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
+                return Argon2Phc.verify(secret, storedHash, blocks);
             } catch (RuntimeException e) {
                 return false;
             }
