@@ -24,7 +24,7 @@ aot_train() {
       curl -s -o /dev/null -u aot-train:aot-train-secret -d grant_type=client_credentials "$url/oauth2/token"
       # a few wrong secrets (the failure path), fewer than the attempt limit (10 per client and address): past it
       # the right secret would be refused with 429 too, and the training would profile the refusal, not the token
-      [ "$i" -le 5 ] && curl -s -o /dev/null -u aot-train:wrong -d grant_type=client_credentials "$url/oauth2/token"
+      if [ "$i" -le 5 ]; then curl -s -o /dev/null -u aot-train:wrong -d grant_type=client_credentials "$url/oauth2/token"; fi
       curl -s -o /dev/null "$url/.well-known/openid-configuration"
       curl -s -o /dev/null "$url/jwks"
       if [ -n "$mgmt" ] && [ $((i % 8)) = 0 ]; then
