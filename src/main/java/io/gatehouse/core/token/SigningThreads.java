@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * until it is done; with two carriers, a few connections signing kept the others' ready requests from being read
  * and answered, and the tail grew far beyond the queue's length (p99 40–100x the median at 8 connections). On
  * platform threads the work queues in arrival order and the operating system shares the CPUs fairly, while the
- * carriers stay free for network I/O. Measured in docs/operations.md ("Tail latency").
+ * carriers stay free for network I/O. Measured in docs/operations.md ("Tail latency: where the p99 came from").
  *
  * <p>Bounded: the queue holds at most one signature per request being processed, and requests in processing are
  * limited by {@code max-concurrent-requests}. A caller that is not a virtual thread (the CLI, the key scheduler,
