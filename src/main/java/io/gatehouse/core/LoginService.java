@@ -100,11 +100,15 @@ public final class LoginService {
         return Optional.empty();
     }
 
-    public NewSession startSession(User user) {
+    /**
+     * A new session for the user, with a new cookie value; the session the browser's old cookie named (if any) ends in
+     * the same write, so a cookie planted before the sign-in never becomes a signed-in one (session fixation).
+     */
+    public NewSession startSession(User user, Optional<String> oldCookieValue) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String value = Tokens.random(random, 32);
         Session s = new Session(Tokens.hash(value), user.id(), now, now.plus(SESSION_TTL));
-        sessions.save(s);
+        sessions.replace(oldCookieValue.filter(v -> v.length() <= 100).map(Tokens::hash), s);
         return new NewSession(value, s);
     }
 

@@ -163,6 +163,9 @@ class CodeFlowTest {
             browser.code(r, Optional.of("st-1"));
         }
         assertNotEquals(before, browser.cookie, "a new session id after each sign-in");
+        // the sign-in ended the session the browser came with (replaced in one write): its old cookie is signed out
+        browser.cookie = before;
+        assertEquals("login_required", OidcFlow.redirectParams(browser.authorize(authz("first", "prompt", "none"))).get("error"));
     }
 
     @Test

@@ -10,6 +10,12 @@ import java.util.Optional;
 public interface SessionStore {
     void save(Session session);
 
+    /**
+     * Stores {@code session} and ends the one whose hash is {@code replacedIdHash} (when present) in one transaction:
+     * a sign-in never leaves the browser's old session behind (session fixation), at the cost of one durable write.
+     */
+    void replace(Optional<String> replacedIdHash, Session session);
+
     Optional<Session> find(String idHash);
 
     void delete(String idHash);

@@ -93,8 +93,7 @@ public final class LoginPage implements Endpoint {
                         username.filter(User::isValidUsername));
             }
             flow.metrics.login(LoginOutcome.SUCCESS);
-            flow.logins.logout(Optional.of(cookie));
-            LoginService.NewSession s = flow.logins.startSession(user.get());
+            LoginService.NewSession s = flow.logins.startSession(user.get(), Optional.of(cookie));
             return flow.browser.setCookie(FlowSupport.toAuthorize(c.query()), s.cookieValue());
         } catch (FlowSupport.Stop s) {
             return s.response;

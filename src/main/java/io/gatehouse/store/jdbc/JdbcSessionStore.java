@@ -9,16 +9,28 @@ import java.util.Optional;
 
 /** Browser sessions in {@code sessions}, by the hash of the cookie value. */
 public final class JdbcSessionStore implements SessionStore {
+    private final Database db;
     private final Jdbc jdbc;
 
     public JdbcSessionStore(Database db) {
+        this.db = db;
         this.jdbc = new Jdbc(db);
     }
 
+    private static final String INSERT = "insert into sessions (session_hash, user_id, auth_time, expires_at) values (?, ?, ?, ?)";
+    private static final String DELETE = "delete from sessions where session_hash = ?";
+
     @Override
     public void save(Session s) {
-        jdbc.update("insert into sessions (session_hash, user_id, auth_time, expires_at) values (?, ?, ?, ?)",
-                s.idHash(), s.userId(), s.authTime().getEpochSecond(), s.expiresAt().getEpochSecond());
+        jdbc.update(INSERT, s.idHash(), s.userId(), s.authTime().getEpochSecond(), s.expiresAt().getEpochSecond());
+    }
+
+    @Override
+    public void replace(Optional<String> replacedIdHash, Session s) {
+        db.write(c -> {
+            if (replacedIdHash.isPresent()) Jdbc.update(c, DELETE, replacedIdHash.get());
+            return Jdbc.update(c, INSERT, s.idHash(), s.userId(), s.authTime().getEpochSecond(), s.expiresAt().getEpochSecond());
+        });
     }
 
     @Override
@@ -29,7 +41,7 @@ public final class JdbcSessionStore implements SessionStore {
 
     @Override
     public void delete(String idHash) {
-        jdbc.update("delete from sessions where session_hash = ?", idHash);
+        jdbc.update(DELETE, idHash);
     }
 
     @Override

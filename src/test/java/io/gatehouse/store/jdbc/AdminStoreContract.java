@@ -86,6 +86,18 @@ abstract class AdminStoreContract extends StoreContract {
     }
 
     @Test
+    void sessionWhenReplacedThenTheOldOneIsGoneAndTheNewOneStored() {
+        var sessions = new JdbcSessionStore(testDb.db);
+        sessions.save(new Session("old", "u_1", T, T.plusSeconds(60)));
+        sessions.replace(Optional.of("old"), new Session("new", "u_1", T.plusSeconds(1), T.plusSeconds(60)));
+        assertTrue(sessions.find("old").isEmpty(), "the old session ended");
+        assertEquals("u_1", sessions.find("new").orElseThrow().userId());
+        sessions.replace(Optional.of("never-stored"), new Session("other", "u_2", T, T.plusSeconds(60)));
+        sessions.replace(Optional.empty(), new Session("third", "u_2", T, T.plusSeconds(60)));
+        assertEquals(List.of("other", "third"), sessions.listByUser("u_2").stream().map(Session::idHash).sorted().toList());
+    }
+
+    @Test
     void sessionsConsentsAndGrantsWhenListedPerUserThenOnlyTheirs() {
         var sessions = new JdbcSessionStore(testDb.db);
         sessions.save(new Session("s1", "u_1", T, T.plusSeconds(60)));
