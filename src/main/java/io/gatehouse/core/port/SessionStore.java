@@ -8,7 +8,10 @@ import java.util.Optional;
 
 /** Browser sessions, by the hash of the cookie value. Shared by every node. */
 public interface SessionStore {
-    void save(Session session);
+    /** Stores a new session (a sign-in with no earlier session to end). */
+    default void save(Session session) {
+        replace(Optional.empty(), session);
+    }
 
     /**
      * Stores {@code session} and ends the one whose hash is {@code replacedIdHash} (when present) in one transaction:

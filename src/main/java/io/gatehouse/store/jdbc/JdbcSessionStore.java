@@ -9,6 +9,8 @@ import java.util.Optional;
 
 /** Browser sessions in {@code sessions}, by the hash of the cookie value. */
 public final class JdbcSessionStore implements SessionStore {
+    private static final String DELETE = "delete from sessions where session_hash = ?";
+
     private final Database db;
     private final Jdbc jdbc;
 
@@ -17,19 +19,12 @@ public final class JdbcSessionStore implements SessionStore {
         this.jdbc = new Jdbc(db);
     }
 
-    private static final String INSERT = "insert into sessions (session_hash, user_id, auth_time, expires_at) values (?, ?, ?, ?)";
-    private static final String DELETE = "delete from sessions where session_hash = ?";
-
-    @Override
-    public void save(Session s) {
-        jdbc.update(INSERT, s.idHash(), s.userId(), s.authTime().getEpochSecond(), s.expiresAt().getEpochSecond());
-    }
-
     @Override
     public void replace(Optional<String> replacedIdHash, Session s) {
         db.write(c -> {
             if (replacedIdHash.isPresent()) Jdbc.update(c, DELETE, replacedIdHash.get());
-            return Jdbc.update(c, INSERT, s.idHash(), s.userId(), s.authTime().getEpochSecond(), s.expiresAt().getEpochSecond());
+            return Jdbc.update(c, "insert into sessions (session_hash, user_id, auth_time, expires_at) values (?, ?, ?, ?)",
+                    s.idHash(), s.userId(), s.authTime().getEpochSecond(), s.expiresAt().getEpochSecond());
         });
     }
 
