@@ -107,7 +107,7 @@ public final class SecretHasher {
         if (memoryKib < 8 || iterations < 1) throw new IllegalArgumentException("Argon2id needs m >= 8 KiB and t >= 1");
         this.memoryKib = memoryKib;
         this.iterations = iterations;
-        this.blocks = new Argon2BytesGenerator.FixedBlockPool(permits * Argon2BytesGenerator.getBlockCount(memoryKib, 1));
+        this.blocks = new Argon2Phc.OrderedBlockPool(permits * Argon2BytesGenerator.getBlockCount(memoryKib, 1));
         this.admission = new Admission(permits, maxWaiting);
         AtomicInteger n = new AtomicInteger();
         this.workers = new ThreadPoolExecutor(permits, permits, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),

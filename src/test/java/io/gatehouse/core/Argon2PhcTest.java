@@ -92,14 +92,16 @@ class Argon2PhcTest {
         final Argon2BytesGenerator.BlockPool inner;
         final AtomicInteger created = new AtomicInteger();
         final java.util.Set<Argon2BytesGenerator.Block> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        final java.util.List<Argon2BytesGenerator.Block> handedOut = new java.util.ArrayList<>();
 
         CountingPool(int blocks) {
-            inner = new Argon2BytesGenerator.FixedBlockPool(blocks);
+            inner = new Argon2Phc.OrderedBlockPool(blocks);
         }
 
         @Override
         public synchronized Argon2BytesGenerator.Block allocate() {
             var b = inner.allocate();
+            handedOut.add(b);
             if (seen.add(b)) created.incrementAndGet();
             return b;
         }
@@ -123,5 +125,40 @@ class Argon2PhcTest {
         String larger = Argon2Phc.hash("pw", new byte[16], 512, 1, 1, 32, pool);
         assertTrue(Argon2Phc.verify("pw", larger, pool));
         assertTrue(Argon2Phc.verify("pw", stored, pool));
+    }
+
+    @Test
+    void orderedPoolWhenReusedThenTheMatrixComesInTheSameOrder() {
+        int blocks = Argon2BytesGenerator.getBlockCount(256, 1);
+        CountingPool pool = new CountingPool(blocks);
+        String stored = Argon2Phc.hash("pw", new byte[16], 256, 2, 1, 32, pool);
+        var first = new java.util.ArrayList<>(pool.handedOut);
+        pool.handedOut.clear();
+        assertTrue(Argon2Phc.verify("pw", stored, pool));
+        assertEquals(blocks, pool.handedOut.size());
+        // The generator takes its working blocks and the matrix in one order and gives them back in another, so the
+        // sequence may start elsewhere; what matters is that neighbours stay neighbours in the same direction (a
+        // stack pool reverses them: Argon2's sequential pass would then walk memory backwards).
+        var position = new java.util.IdentityHashMap<Argon2BytesGenerator.Block, Integer>();
+        for (int i = 0; i < blocks; i++) position.put(first.get(i), i);
+        int forward = 0;
+        for (int i = 0; i + 1 < blocks; i++) {
+            if (position.get(pool.handedOut.get(i + 1)) == (position.get(pool.handedOut.get(i)) + 1) % blocks) forward++;
+        }
+        assertTrue(forward >= blocks - 8, forward + " of " + (blocks - 1) + " neighbours kept their order");
+    }
+
+    @Test
+    void orderedPoolKeepsAtMostItsCapacity() {
+        var pool = new Argon2Phc.OrderedBlockPool(2);
+        var a = new Argon2BytesGenerator.Block();
+        var b = new Argon2BytesGenerator.Block();
+        pool.deallocate(a);
+        pool.deallocate(b);
+        pool.deallocate(new Argon2BytesGenerator.Block());  // beyond the capacity: dropped
+        assertTrue(pool.allocate() == a);
+        assertTrue(pool.allocate() == b);
+        var fresh = pool.allocate();
+        assertFalse(fresh == a || fresh == b, "an empty pool creates a new block");
     }
 }
