@@ -57,6 +57,8 @@ mkdir -p "$stage"/{bin,app/lib,app/native,systemd,etc}
 
 cp "$BUILD/gatehouse.jar" "$stage/app/"
 cp "$BUILD"/lib/*.jar "$stage/app/lib/"
+. "$ROOT/bin/unsign-jars.sh"   # already done by the launcher's build; a jar built by Maven alone may still be signed
+unsign_jars "$stage/app/lib" || fail "could not rewrite the signed libraries"
 cp "$native" "$stage/app/native/"
 # sqlite-jdbc carries its native library for 20 platforms (12 MB); this platform's one is in app/native, where the
 # launcher points it, so the jar goes without them.

@@ -144,6 +144,33 @@ class DistributionTest {
     }
 
     @Test
+    void librariesCarryNoSignaturesSoTheirClassesGoIntoTheStartUpCache() throws IOException {
+        List<Path> jars = new ArrayList<>();
+        for (Path dir : List.of(BUILD.resolve("lib"), home.resolve("app/lib"))) {
+            try (Stream<Path> s = Files.list(dir)) {
+                s.filter(p -> p.toString().endsWith(".jar")).forEach(jars::add);
+            }
+        }
+        assertTrue(jars.stream().anyMatch(p -> p.getFileName().toString().startsWith("bcprov-")), jars.toString());
+        assertTrue(jars.stream().anyMatch(p -> p.getFileName().toString().startsWith("AmazonCorrettoCryptoProvider-")),
+                jars.toString());
+        for (Path jar : jars) {
+            try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+                assertTrue(j.stream().noneMatch(e -> e.getName().matches("META-INF/[^/]+\\.(SF|RSA|DSA|EC)")), jar.toString());
+                String name = jar.getFileName().toString();
+                if (name.startsWith("bc") || name.startsWith("AmazonCorrettoCryptoProvider-")) {   // signed on Maven Central
+                    assertTrue(j.getManifest().getEntries().isEmpty(), jar + ": per-entry digests left in the manifest");
+                }
+            }
+        }
+        // still a multi-release jar (Bouncy Castle has classes for newer JDKs under META-INF/versions)
+        Path bcprov = jars.stream().filter(p -> p.getFileName().toString().startsWith("bcprov-")).findFirst().orElseThrow();
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(bcprov.toFile())) {
+            assertEquals("true", j.getManifest().getMainAttributes().getValue("Multi-Release"));
+        }
+    }
+
+    @Test
     void unpackedDistServesTokensAndRunsTheCliWithNoJavaOnPath() throws Exception {
         Path data = tmp.resolve("data");
         // The launcher needs /bin/sh (its #! line) and readlink; PATH holds nothing else, certainly no java.
@@ -179,6 +206,9 @@ class DistributionTest {
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(mgmt.group(1) + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ready.statusCode(), ready.body());
+            // the unsigned Corretto Crypto Provider still loads its native library and comes first
+            for (int i = 0; i < 100 && !log.toString().contains("crypto provider: "); i++) Thread.sleep(50);
+            assertTrue(log.toString().contains("crypto provider: Amazon Corretto Crypto Provider"), log.toString());
 
             assertEquals(0, cli(env, "correct horse battery", "user", "add", "alice", "--password-stdin",
                     "--data", data.toString()).exit);

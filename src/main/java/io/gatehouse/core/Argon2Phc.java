@@ -63,6 +63,20 @@ final class Argon2Phc {
                 if (blocks.size() < maxBlocks) blocks.addLast(block);
             }
         }
+
+        /** Drops every block kept (for the garbage collector). */
+        void clear() {
+            synchronized (blocks) {
+                blocks.clear();
+            }
+        }
+
+        /** Blocks kept right now. */
+        int size() {
+            synchronized (blocks) {
+                return blocks.size();
+            }
+        }
     }
 
     /** A new PHC string for the password with these parameters (version 0x13, Argon2id). */

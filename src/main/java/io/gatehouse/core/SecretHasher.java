@@ -64,12 +64,23 @@ public final class SecretHasher {
     private final int memoryKib;
     private final int iterations;
     /**
-     * The blocks of the Argon2 matrices, kept between checks (cleared when returned): room for one matrix of the
-     * configured size per slot, so at most {@code permits} matrices; a check of a stored hash with a larger memory cost
-     * takes what is there and allocates the rest, which is dropped afterwards. Owned by this instance (not by the
-     * worker threads), so a discarded hasher frees it at once.
+     * Checks that start at most this long after the previous one keep their block matrices for the next (a burst of
+     * sign-ins or of wrong secrets); a check after a quiet spell drops its blocks when it is done, and the pool is
+     * emptied when the hashing threads end after this long without work. So an idle server, or one that only issues
+     * tokens to clients whose secrets it already checked, holds no matrix (7 MiB per slot) on its heap.
      */
-    private final Argon2BytesGenerator.BlockPool blocks;
+    static final long KEEP_BLOCKS_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * The blocks of the Argon2 matrices, kept between checks (cleared when returned) while checks come often (see
+     * {@link #KEEP_BLOCKS_NANOS}): room for one matrix of the configured size per slot, so at most {@code permits}
+     * matrices; a check of a stored hash with a larger memory cost takes what is there and allocates the rest, which is
+     * dropped afterwards. Owned by this instance (not by the worker threads), so a discarded hasher frees it at once.
+     */
+    private final Argon2Phc.OrderedBlockPool blocks;
+    private final long keepBlocksNanos;
+    /** When the latest computation started ({@link System#nanoTime()}). */
+    private volatile long lastStart;
     private final SecureRandom random = new SecureRandom();
     private final Admission admission;
     private final Object dummyLock = new Object();
@@ -103,16 +114,31 @@ public final class SecretHasher {
     }
 
     SecretHasher(int memoryKib, int iterations, int maxWaiting, int permits) {
+        this(memoryKib, iterations, maxWaiting, permits, KEEP_BLOCKS_NANOS);
+    }
+
+    /** Tests: with {@code keepBlocksNanos} instead of {@link #KEEP_BLOCKS_NANOS}. */
+    SecretHasher(int memoryKib, int iterations, int maxWaiting, int permits, long keepBlocksNanos) {
         if (maxWaiting < 0) throw new IllegalArgumentException("the hashing queue size must not be negative");
         if (memoryKib < 8 || iterations < 1) throw new IllegalArgumentException("Argon2id needs m >= 8 KiB and t >= 1");
         this.memoryKib = memoryKib;
         this.iterations = iterations;
+        this.keepBlocksNanos = keepBlocksNanos;
+        this.lastStart = System.nanoTime() - 2 * keepBlocksNanos;
         this.blocks = new Argon2Phc.OrderedBlockPool(permits * Argon2BytesGenerator.getBlockCount(memoryKib, 1));
         this.admission = new Admission(permits, maxWaiting);
         AtomicInteger n = new AtomicInteger();
-        this.workers = new ThreadPoolExecutor(permits, permits, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                r -> Thread.ofPlatform().daemon().name("argon2-" + n.incrementAndGet()).unstarted(r));
-        this.workers.allowCoreThreadTimeOut(true);  // idle hashers (CLI, tests) keep no threads
+        // a worker ends after keepBlocksNanos without work: idle hashers keep no threads and no blocks
+        this.workers = new ThreadPoolExecutor(permits, permits, keepBlocksNanos, TimeUnit.NANOSECONDS,
+                new LinkedBlockingQueue<>(), r -> Thread.ofPlatform().daemon().name("argon2-" + n.incrementAndGet())
+                        .unstarted(() -> {
+                            try {
+                                r.run();
+                            } finally {
+                                blocks.clear();
+                            }
+                        }));
+        this.workers.allowCoreThreadTimeOut(true);
     }
 
     /** How many Argon2id computations may run at once: at most one per CPU, and within half the heap. */
@@ -177,6 +203,11 @@ public final class SecretHasher {
         return admission.waiting();
     }
 
+    /** Argon2 blocks kept for the next check right now (tests). */
+    int keptBlocks() {
+        return blocks.size();
+    }
+
     /** Secrets checked against a stored hash so far (tests, metrics). */
     public long checks() {
         return checks.sum();
@@ -201,13 +232,21 @@ public final class SecretHasher {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
             workers.execute(() -> {
+                long start = System.nanoTime();
+                boolean burst = start - lastStart <= keepBlocksNanos;
+                lastStart = start;
+                T value = null;
+                Throwable failure = null;
                 try {
-                    result.complete(work.get());
+                    value = work.get();
                 } catch (Throwable t) {
-                    result.completeExceptionally(t);
+                    failure = t;
                 } finally {
+                    if (!burst) blocks.clear();  // a lone check keeps nothing
                     admission.release();
                 }
+                if (failure == null) result.complete(value);
+                else result.completeExceptionally(failure);
             });
         } catch (RuntimeException e) {
             admission.release();

@@ -45,6 +45,25 @@ class SecretHasherTest {
         assertFalse(hasher.verify("s3cret-value", "not a hash"));
     }
 
+    @Test
+    void blocksWhenLoneCheckThenNoneKeptWhenBurstThenKeptUntilIdle() throws InterruptedException {
+        long keep = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
+        SecretHasher hasher = new SecretHasher(64, 1, 4, 1, keep);
+        String hash = hasher.hash("s3cret-value");   // the first computation: nothing came shortly before it
+        assertEquals(0, hasher.keptBlocks());
+        assertTrue(hasher.verify("s3cret-value", hash));   // right after: a burst, its matrix stays for the next
+        int matrix = org.bouncycastle.crypto.generators.Argon2BytesGenerator.getBlockCount(64, 1);   // 64 + working blocks
+        assertEquals(matrix, hasher.keptBlocks());
+        assertFalse(hasher.verify("wrong", hash));
+        assertEquals(matrix, hasher.keptBlocks());   // reused, not doubled
+        // idle: the worker thread ends after the keep time and the pool is emptied
+        for (int i = 0; i < 400 && hasher.keptBlocks() != 0; i++) Thread.sleep(10);
+        assertEquals(0, hasher.keptBlocks());
+        Thread.sleep(keep / 1_000_000 * 2);
+        assertTrue(hasher.verify("s3cret-value", hash));   // a lone check again after the quiet spell
+        assertEquals(0, hasher.keptBlocks());
+    }
+
     /** Starts a thread that acquires a slot in the given lane; the future says what happened. */
     static java.util.concurrent.CompletableFuture<String> acquire(SecretHasher.Admission a, SecretHasher.Priority p,
                                                                  java.util.List<String> order, String name) {
