@@ -42,16 +42,36 @@ public final class Main implements Runnable {
         if (serve) Crypto.startInstall();  // overlaps with everything below
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
-        // `serve` parses with its own command only: building the whole command tree (client, user, their option
-        // groups) by reflection costs about half a second of start-up.
-        CommandLine cli = serve ? new CommandLine(new Serve()).setCommandName("gatehouse serve") : new CommandLine(new Main());
-        int code = cli
-                .setExecutionExceptionHandler((ex, cmd, parsed) -> {
-                    cmd.getErr().println("gatehouse: " + DatabaseSettings.redact(String.valueOf(ex.getMessage())));
-                    return 1;
-                })
-                .execute(serve ? java.util.Arrays.copyOfRange(args, 1, args.length) : args);
+        int code = serve ? serve(java.util.Arrays.copyOfRange(args, 1, args.length))
+                : new CommandLine(new Main()).setExecutionExceptionHandler(Main::failed).execute(args);
         if (code != 0 || !Serve.running) System.exit(code);
+    }
+
+    /**
+     * `serve` parses with its own command only (building the whole command tree, client, user and their option groups,
+     * by reflection cost about half a second of start-up), and plain flags without picocli at all ({@link QuickFlags}).
+     */
+    private static int serve(String[] args) {
+        Serve command = new Serve();
+        if (!QuickFlags.bind(command, args)) {
+            return new CommandLine(command).setCommandName("gatehouse serve").setExecutionExceptionHandler(Main::failed)
+                    .execute(args);
+        }
+        try {
+            return command.call();
+        } catch (RuntimeException e) {
+            System.err.println(failure(e));
+            return 1;
+        }
+    }
+
+    private static int failed(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        cmd.getErr().println(failure(ex));
+        return 1;
+    }
+
+    private static String failure(Exception ex) {
+        return "gatehouse: " + DatabaseSettings.redact(String.valueOf(ex.getMessage()));
     }
 
     @Override
