@@ -18,9 +18,10 @@
  * cookies handled by hand per operation). Phases: setup, warm-up (not counted), then the measured window: only
  * operations that complete inside it are counted. When cpu_stat is given, utime+stime of that process are read
  * at the edges of the measured window and printed as cpu_ticks, so setup sign-ins, warm-up and the start of this
- * JVM are not charged to the server.
+ * JVM are not charged to the server; hash_ticks is the part of it spent by the server's Argon2id threads (argon2-N),
+ * i.e. the password checks as they ran inside the server.
  * As with wrk, an operation counts when it completes inside the window (it may have started in the warm-up). Output: one line in wrk.lua's format (plus http_requests, cpu_ticks):
- *   RESULT rps=... p50_ms=... p99_ms=... requests=... non2xx=... sock_err=... http_requests=... cpu_ticks=...
+ *   RESULT rps=... p50_ms=... p99_ms=... requests=... non2xx=... sock_err=... http_requests=... cpu_ticks=... hash_ticks=...
  */
 import java.io.IOException;
 import java.net.URI;
@@ -217,6 +218,25 @@ public class FlowLoad {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);          // utime (14th) + stime (15th)
     }
 
+    /** utime+stime of the process's threads whose name starts with {@code prefix} (a thread gone meanwhile is lost). */
+    static long threadTicks(String stat, String prefix) throws IOException {
+        if (stat == null) return -1;
+        long sum = 0;
+        try (var tasks = Files.list(Path.of(stat).resolveSibling("task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                String s;
+                try {
+                    s = Files.readString(t.resolve("stat"));
+                } catch (IOException e) {
+                    continue;   // the thread ended
+                }
+                String comm = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+                if (comm.startsWith(prefix)) sum += cpuTicks(t.resolve("stat").toString());
+            }
+        }
+        return sum;
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new HashMap<>();
         for (String arg : args) {
@@ -252,13 +272,13 @@ public class FlowLoad {
         }
         ready.await();
         Thread.sleep((long) (warmup * 1000));
-        long cpu0 = cpuTicks(cpuStat);
+        long cpu0 = cpuTicks(cpuStat), hash0 = threadTicks(cpuStat, "argon2-");
         long http0 = load.httpRequests.get();
         long start = System.nanoTime();
         load.windowStart = start;
         load.windowEnd = start + (long) (duration * 1e9);
         Thread.sleep((long) (duration * 1000));
-        long cpu1 = cpuTicks(cpuStat);
+        long cpu1 = cpuTicks(cpuStat), hash1 = threadTicks(cpuStat, "argon2-");
         long http1 = load.httpRequests.get();
         long end = System.nanoTime();
         load.stop = true;
@@ -267,9 +287,9 @@ public class FlowLoad {
         long[] all = lat.stream().flatMap(List::stream).mapToLong(Long::longValue).sorted().toArray();
         double secs = (end - start) / 1e9;
         System.out.printf(java.util.Locale.ROOT,
-                "RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d non2xx=%d sock_err=%d http_requests=%d cpu_ticks=%d%n",
+                "RESULT rps=%.1f p50_ms=%.3f p99_ms=%.3f requests=%d non2xx=%d sock_err=%d http_requests=%d cpu_ticks=%d hash_ticks=%d%n",
                 all.length / secs, pct(all, 50), pct(all, 99), all.length, load.non2xx.get(), load.sockErr.get(),
-                http1 - http0, cpuStat == null ? -1 : cpu1 - cpu0);
+                http1 - http0, cpuStat == null ? -1 : cpu1 - cpu0, cpuStat == null ? -1 : hash1 - hash0);
         if (load.firstError != null) System.err.println("FlowLoad: first error: " + load.firstError);
         System.exit(0);
     }
