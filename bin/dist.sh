@@ -38,10 +38,22 @@ stage=$BUILD/dist/$name
 tarball=$BUILD/$name-linux-$arch.tar.gz
 native=$BUILD/native/org/sqlite/native/Linux/$(uname -m)/libsqlitejdbc.so
 [ -f "$native" ] || fail "no SQLite native library at $native"
+# The libraries the jar's manifest names (Class-Path: lib/...), not whatever else lies in $BUILD/lib: a build directory
+# kept across dependency changes still holds the jars of dependencies that were removed since.
+libs=()
+mf=$(mktemp -d) || fail "cannot create a temporary directory"
+(cd "$mf" && "$JAVA_HOME/bin/jar" xf "$BUILD/gatehouse.jar" META-INF/MANIFEST.MF) || fail "cannot read the jar's manifest"
+for entry in $(sed -e 's/\r$//' "$mf/META-INF/MANIFEST.MF" \
+    | awk '/^Class-Path: / { on = 1; printf "%s", substr($0, 13); next } on && /^ / { printf "%s", substr($0, 2); next } { on = 0 }'); do
+  [ -f "$BUILD/$entry" ] || fail "the jar's Class-Path names $entry, which is not in $BUILD"
+  libs+=("$BUILD/$entry")
+done
+rm -rf "$mf"
+[ ${#libs[@]} -gt 0 ] || fail "the jar's manifest names no libraries"
 
 note "checking the runtime modules against jdeps..."
 found=$("$JAVA_HOME/bin/jdeps" --print-module-deps --ignore-missing-deps --multi-release 25 \
-        "$BUILD/gatehouse.jar" "$BUILD"/lib/*.jar 2>/dev/null) || fail "jdeps failed"
+        "$BUILD/gatehouse.jar" "${libs[@]}" 2>/dev/null) || fail "jdeps failed"
 expanded=$("$JAVA_HOME/bin/java" --limit-modules "$MODULES" --list-modules | sed 's/@.*//' | tr '\n' ' ')
 for m in ${found//,/ }; do
   case " $expanded ${UNUSED//,/ } " in *" $m "*) ;; *)
@@ -56,7 +68,7 @@ mkdir -p "$stage"/{bin,app/lib,app/native,systemd,etc}
   --output "$stage/runtime" >/dev/null || fail "jlink failed"
 
 cp "$BUILD/gatehouse.jar" "$stage/app/"
-cp "$BUILD"/lib/*.jar "$stage/app/lib/"
+cp "${libs[@]}" "$stage/app/lib/"
 . "$ROOT/bin/unsign-jars.sh"   # already done by the launcher's build; a jar built by Maven alone may still be signed
 unsign_jars "$stage/app/lib" || fail "could not rewrite the signed libraries"
 cp "$native" "$stage/app/native/"

@@ -53,6 +53,7 @@ class DistributionTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Path BUILD = Path.of(System.getProperty("build.dir", "target")).toAbsolutePath().resolve("dist-check");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STALE_JAR = "removed-dependency-0.1.jar";
 
     @TempDir
     static Path tmp;
@@ -68,6 +69,13 @@ class DistributionTest {
         long t0 = System.nanoTime();
         firstRun = launcher(BUILD, "--version");
         long t1 = System.nanoTime();
+        // what an old build directory holds: the jar of a dependency removed since (dist must not ship it)
+        if (Files.isDirectory(BUILD.resolve("lib"))) {
+            try (Stream<Path> jars = Files.list(BUILD.resolve("lib"))) {
+                Path any = jars.filter(p -> p.getFileName().toString().startsWith("picocli-")).findFirst().orElseThrow();
+                Files.copy(any, BUILD.resolve("lib/" + STALE_JAR));
+            }
+        }
         dist = launcher(BUILD, "dist");
         long t2 = System.nanoTime();
         System.out.printf("first build %d s, dist %d s%n", (t1 - t0) / 1_000_000_000, (t2 - t1) / 1_000_000_000);
@@ -141,6 +149,20 @@ class DistributionTest {
             assertTrue(unit.lines().anyMatch(line::equals), line);
         }
         assertTrue(unit.lines().anyMatch(l -> l.startsWith("MemoryMax=")), unit);
+    }
+
+    @Test
+    void distShipsExactlyTheLibrariesTheJarNames() throws IOException {
+        List<String> classPath;
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(home.resolve("app/gatehouse.jar").toFile())) {
+            classPath = List.of(j.getManifest().getMainAttributes().getValue("Class-Path").trim().split(" +"));
+        }
+        List<String> shipped;
+        try (Stream<Path> s = Files.list(home.resolve("app/lib"))) {
+            shipped = s.map(p -> "lib/" + p.getFileName()).sorted().toList();
+        }
+        assertEquals(classPath.stream().sorted().toList(), shipped);
+        assertTrue(Files.exists(BUILD.resolve("lib/" + STALE_JAR)), "the stale jar was planted");
     }
 
     @Test

@@ -215,8 +215,12 @@ class TwoNodeHaproxyTest {
 
         // In flight at the kill: at node A between the SIGKILL and the moment the process is gone (the kernel unmaps a
         // JVM's memory before it closes its sockets, so a dying node still accepts connections for a moment). A load
-        // thread has one request at a time, and those at A all fail together when its sockets close.
-        assertTrue(failed.size() <= LOAD_THREADS, "at most the requests in flight at the kill fail: " + failed);
+        // thread has one request at a time, so at most one per thread was already sent when the kill came; a thread
+        // whose request failed may send its next one to A while A is still dying (seen: a 502 from HAProxy 2 ms
+        // after the thread's first failure, within a 31 ms dying window), so the later failures are bounded by that
+        // window instead: each one was sent before the process was gone.
+        assertTrue(failed.stream().filter(o -> o.startNs <= killStart).count() <= LOAD_THREADS,
+                "at most the requests in flight at the kill fail: " + failed);
         for (Outcome f : failed) {
             assertTrue(f.startNs < killDone && f.endNs > killStart, "a failure outside the kill: " + f);
         }
