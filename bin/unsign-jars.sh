@@ -3,7 +3,7 @@
 # start-up cache, every class loaded from it is checked against the signature, and its manifest (one digest section
 # per class, ~8,000 in all) stays parsed on the heap. Without them: launch to first token 1.5 -> 1.1 s, ~4.5 MiB less
 # live heap, ~1.5 MiB less metaspace (docs/operations.md). Nothing checks the signatures on OpenJDK (a JCE provider
-# needs a signed jar only on Oracle's JDK); Maven already checked the jars' checksums when it downloaded them.
+# needs a signed jar only on Oracle's JDK); the jars come from Maven Central over HTTPS like every other library.
 # Idempotent: a jar without signature files is left alone (found without starting a JVM: entry names are stored
 # uncompressed in the zip directory).
 unsign_jars() {  # DIR
