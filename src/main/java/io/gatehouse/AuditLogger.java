@@ -44,7 +44,8 @@ import java.util.function.Consumer;
  *
  * <p>With an {@link AuditEventStore} ({@link #toLogAndStore}), every line is also stored as an {@link AuditEvent} (the
  * admin API lists them): so the store is bounded the same way. A store that fails loses the event there (a WARN
- * says so), never the line in the log, and never fails the caller.
+ * says so), never the line in the log, and never fails the caller. A successful sign-in's event is stored deferred
+ * ({@link AuditEventStore#appendDeferred}): it commits together with the session the same request writes next.
  */
 public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
     public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -124,12 +125,22 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
 
     /** Writes the line, then stores its event (when there is a store). */
     private void write(Line line) {
+        write(line, false);
+    }
+
+    /** As {@link #write(Line)}; {@code deferred}: the event is committed with the caller's next write (not waited for). */
+    private void write(Line line, boolean deferred) {
         sink.accept(line.text);
         if (store == null) return;
         try {
             Instant now = clock.instant();
-            store.append(new AuditEvent(eventId(now), now, line.type, Optional.ofNullable(line.actor),
-                    Optional.ofNullable(line.subject), line.text));
+            AuditEvent e = new AuditEvent(eventId(now), now, line.type, Optional.ofNullable(line.actor),
+                    Optional.ofNullable(line.subject), line.text);
+            if (deferred) {
+                store.appendDeferred(e);
+            } else {
+                store.append(e);
+            }
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(AuditLogger.class).warn("an audit event could not be stored (it is in the log): {}",
                     e.toString());
@@ -145,8 +156,9 @@ public final class AuditLogger implements AuditLog, KeyEvents, AutoCloseable {
 
     @Override
     public void loginSucceeded(String username, String userId, String address) {
+        // Deferred: the session written next in the same request commits it (one durable write per sign-in).
         write(new Line(AuditEvent.Type.LOGIN_SUCCEEDED, null, clean(username), "login succeeded: username=\""
-                + clean(username) + "\" user_id=\"" + clean(userId) + "\" address=\"" + clean(address) + "\""));
+                + clean(username) + "\" user_id=\"" + clean(userId) + "\" address=\"" + clean(address) + "\""), true);
     }
 
     @Override

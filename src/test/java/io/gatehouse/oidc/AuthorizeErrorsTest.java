@@ -223,15 +223,29 @@ class AuthorizeErrorsTest {
     }
 
     @Test
-    void loginWhenSuccessThen303AndNewSessionId() {
+    void loginWhenSuccessThen303ToTheClientWithCodeAndNewSessionId() {
         OidcFlow b = new OidcFlow(server);
         HttpResponse<String> page = b.authorize(authz("webapp"));
         String anonymous = b.cookie;
         HttpResponse<String> r = b.login(page, "alice", "correct horse");
         assertEquals(303, r.statusCode());
-        assertTrue(r.headers().firstValue("Location").orElseThrow().startsWith("/oauth2/authorize?"));
+        assertTrue(r.headers().firstValue("Location").orElseThrow().startsWith(REDIRECT + "?code="), r.headers().toString());
+        b.code(r, Optional.of("st-1"));
         assertNotNull(b.cookie);
         assertNotEquals(anonymous, b.cookie);
+        // the session works on its own: the same request again gets a code without a page
+        assertEquals(302, b.authorize(authz("webapp")).statusCode());
+    }
+
+    @Test
+    void loginWhenConsentStillNeededThen303BackToAuthorize() {
+        OidcFlow b = new OidcFlow(server);
+        HttpResponse<String> r = b.login(b.authorize(authz("webapp", "prompt", "login consent")), "alice", "correct horse");
+        assertEquals(303, r.statusCode());
+        String loc = r.headers().firstValue("Location").orElseThrow();
+        assertTrue(loc.startsWith("/oauth2/authorize?"), loc);
+        assertEquals("consent", OidcFlow.params(loc).get("prompt"), "prompt=login is satisfied, consent is not");
+        assertTrue(b.follow(r).body().contains("name=\"decision\""), "the consent page");
     }
 
     @Test

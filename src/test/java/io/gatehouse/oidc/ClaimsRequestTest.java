@@ -195,7 +195,7 @@ class ClaimsRequestTest {
         OidcFlow fresh = new OidcFlow(server);
         HttpResponse<String> plain = fresh.follow(fresh.login(fresh.authorize(authz("third", "scope", "openid", "state", "s2")),
                 "alice", "correct horse"));
-        assertEquals(302, plain.statusCode(), "openid was consented to with the email request");
+        assertEquals(303, plain.statusCode(), "openid was consented to with the email request");  // the code, from POST /login
         HttpResponse<String> phone = fresh.authorize(authz("third", "scope", "openid", "claims", "{\"userinfo\":{\"phone_number\":null}}"));
         assertEquals(200, phone.statusCode());
         assertTrue(phone.body().contains("See your phone number"), phone.body());

@@ -128,7 +128,8 @@ class CodeFlowTest {
     void authorizeWhenFirstPartyThenNoConsentPage() {
         OidcFlow browser = new OidcFlow(server);
         HttpResponse<String> r = browser.follow(browser.login(browser.authorize(authz("first")), "alice", "correct horse"));
-        assertEquals(302, r.statusCode(), r.body());
+        assertEquals(303, r.statusCode(), r.body());  // POST /login answers with the code itself
+        assertTrue(r.headers().firstValue("Location").orElseThrow().startsWith(OidcFlow.REDIRECT + "?"));
         browser.code(r, Optional.of("st-1"));
     }
 

@@ -20,7 +20,17 @@ public interface AuditEventStore {
         }
     }
 
+    /** Stores the event; returns once it is stored. */
     void append(AuditEvent event);
+
+    /**
+     * Stores the event without waiting for it: it is committed with the next write the caller waits for (so an event
+     * written just before the change it describes costs no commit of its own), at the latest a moment later. A failure
+     * to store it is logged, never thrown at a later caller.
+     */
+    default void appendDeferred(AuditEvent event) {
+        append(event);
+    }
 
     List<AuditEvent> list(Query query);
 

@@ -5,9 +5,11 @@ import io.gatehouse.core.LoginService;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.User;
+import io.gatehouse.http.Browser;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Html;
+import io.gatehouse.http.Metrics.AuthorizeOutcome;
 import io.gatehouse.http.Metrics.LoginOutcome;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
@@ -20,7 +22,7 @@ import static io.gatehouse.http.Params.*;
 
 /**
  * The sign-in page (rendered by the authorize endpoint) and POST /login. Success: a new session id in the
- * cookie and 303 back to the authorization request. Failure: the same page and message for an unknown user
+ * cookie and 303 to the client with the code (or back to the authorization request when consent is still needed). Failure: the same page and message for an unknown user
  * and a wrong password.
  */
 public final class LoginPage implements Endpoint {
@@ -94,10 +96,23 @@ public final class LoginPage implements Endpoint {
             }
             flow.metrics.login(LoginOutcome.SUCCESS);
             LoginService.NewSession s = flow.logins.startSession(user.get(), Optional.of(cookie));
-            return flow.browser.setCookie(FlowSupport.toAuthorize(c.query()), s.cookieValue());
+            return flow.browser.setCookie(next(c, s), s.cookieValue());
         } catch (FlowSupport.Stop s) {
             return s.response;
         }
+    }
+
+    /**
+     * Where the browser goes after the sign-in: straight back to the client (303 with the code, or with an error such
+     * as access_denied) when nothing else is needed, as the authorization endpoint would send it; otherwise (consent)
+     * to the authorization endpoint, which shows the next page.
+     */
+    private WebResponse next(FlowSupport.ContinueRequest c, LoginService.NewSession s) {
+        if (flow.authorize.decide(c.valid(), Optional.of(s.session())) instanceof AuthorizeService.Outcome.Redirect r) {
+            flow.metrics.authorize(r.params().containsKey(CODE) ? AuthorizeOutcome.CODE : AuthorizeOutcome.ERROR_REDIRECT);
+            return Browser.redirect(303, r.redirectUri(), r.params());
+        }
+        return FlowSupport.toAuthorize(c.query());
     }
 
     /**

@@ -140,6 +140,18 @@ public final class Database implements AutoCloseable {
         return writer.submit(work);
     }
 
+    /**
+     * Queues {@code work} (a write nobody waits for) on every database: it commits together with the next write that
+     * goes through the group-commit writer (on SQLite: every {@link #write}), or on its own within 50 ms. A failure is
+     * logged. For records that must never cost a durable commit of their own, such as an audit event written just
+     * before the write it describes.
+     *
+     * @throws StoreUnavailableException when too many writes are waiting (not written)
+     */
+    public void writeDeferred(Work<?> work) {
+        writer.submitDeferred(work);
+    }
+
     /** Gives the space of deleted rows back to the file system (SQLite incremental vacuum; nothing on PostgreSQL). */
     void reclaimFreeSpace() {
         if (vendor != Vendor.SQLITE) return;

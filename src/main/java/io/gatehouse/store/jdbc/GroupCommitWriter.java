@@ -35,6 +35,8 @@ final class GroupCommitWriter implements AutoCloseable {
     static final long MAX_WAIT_MS = 10_000;
     /** How long the writer waits for more work once it has some, when the last batch showed concurrency. */
     private static final long LINGER_NANOS = 200_000;
+    /** How long deferred work ({@link #submitDeferred}) waits for a write that is waited for, to share its commit. */
+    static final long DEFER_NANOS = 50_000_000;
 
     /** How a transaction starts and ends on this database. */
     enum Transactions {
@@ -48,12 +50,14 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private static final class Pending<T> {
         final Database.Work<T> work;
+        final boolean deferred;
         final CompletableFuture<T> done = new CompletableFuture<>();
         final AtomicInteger state = new AtomicInteger(QUEUED);
         T result;
 
-        Pending(Database.Work<T> work) {
+        Pending(Database.Work<T> work, boolean deferred) {
             this.work = work;
+            this.deferred = deferred;
         }
 
         void run(Connection c) throws SQLException {
@@ -80,7 +84,7 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Runs {@code work} in a transaction; returns its result once that transaction is committed. */
     <T> T submit(Database.Work<T> work) {
         if (closed) throw new IllegalStateException("store is closed");
-        Pending<T> p = new Pending<>(work);
+        Pending<T> p = new Pending<>(work, false);
         if (!queue.offer(p)) {
             throw new StoreUnavailableException("too many writes waiting", 1, null);
         }
@@ -90,6 +94,25 @@ final class GroupCommitWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while waiting for a write", 1, e);
         }
+    }
+
+    /**
+     * Queues {@code work} without waiting for it: it is committed in the same transaction as the next write that a
+     * caller waits for ({@link #submit}), or alone after {@link #DEFER_NANOS}, or at {@link #close}. So a caller that
+     * defers one write and then submits another gets both in one durable commit, the deferred one first. A failure is
+     * logged (there is no caller to tell).
+     *
+     * @throws StoreUnavailableException when the queue is full (not written)
+     */
+    void submitDeferred(Database.Work<?> work) {
+        if (closed) throw new IllegalStateException("store is closed");
+        Pending<?> p = new Pending<>(work, true);
+        if (!queue.offer(p)) {
+            throw new StoreUnavailableException("too many writes waiting", 1, null);
+        }
+        p.done.whenComplete((r, e) -> {
+            if (e != null) LOG.warn("a deferred write failed: {}", e.toString());
+        });
     }
 
     private static <T> T await(Pending<T> p) throws InterruptedException {
@@ -118,7 +141,8 @@ final class GroupCommitWriter implements AutoCloseable {
                 take(first, batch);
                 drain(batch);
                 if (lastBatch > 1) linger(batch, lastBatch);
-                lastBatch = Math.max(1, batch.size());
+                if (!batch.isEmpty() && waitedFor(batch) == 0) awaitWaitedFor(batch);
+                lastBatch = Math.max(1, waitedFor(batch));
                 if (!batch.isEmpty()) write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -156,6 +180,28 @@ final class GroupCommitWriter implements AutoCloseable {
             if (left <= 0) return;
             Pending<?> p = queue.poll(left, TimeUnit.NANOSECONDS);
             if (p == null) return;
+            take(p, batch);
+            drain(batch);
+        }
+    }
+
+    /** How many units of the batch have a caller waiting (not deferred). */
+    private static int waitedFor(List<Pending<?>> batch) {
+        int n = 0;
+        for (Pending<?> p : batch) {
+            if (!p.deferred) n++;
+        }
+        return n;
+    }
+
+    /** A batch of deferred work only: waits (at most {@link #DEFER_NANOS}) for a write that someone waits for. */
+    private void awaitWaitedFor(List<Pending<?>> batch) throws InterruptedException {
+        long deadline = System.nanoTime() + DEFER_NANOS;
+        while (batch.size() < MAX_BATCH && waitedFor(batch) == 0 && !closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return;
+            Pending<?> p = queue.poll(Math.min(left, 10_000_000), TimeUnit.NANOSECONDS);  // sees close() within 10 ms
+            if (p == null) continue;
             take(p, batch);
             drain(batch);
         }

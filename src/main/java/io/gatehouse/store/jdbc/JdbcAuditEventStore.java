@@ -14,16 +14,31 @@ import java.util.Optional;
 public final class JdbcAuditEventStore implements AuditEventStore {
     private static final String COLUMNS = "event_id, occurred_at, event_type, actor, subject, detail";
 
+    private final Database db;
     private final Jdbc jdbc;
 
     public JdbcAuditEventStore(Database db) {
+        this.db = db;
         this.jdbc = new Jdbc(db);
     }
 
+    private static final String INSERT = "insert into audit_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?) on conflict do nothing";
+
     @Override
     public void append(AuditEvent e) {
-        jdbc.update("insert into audit_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?) on conflict do nothing", e.id(),
-                e.time().toEpochMilli(), e.type().wireName(), e.actor().orElse(null), e.subject().orElse(null), e.detail());
+        jdbc.update(INSERT, values(e));
+    }
+
+    /** Committed with the next write of the group-commit writer (on SQLite, the sign-in's session that follows). */
+    @Override
+    public void appendDeferred(AuditEvent e) {
+        Object[] values = values(e);
+        db.writeDeferred(c -> Jdbc.update(c, INSERT, values));
+    }
+
+    private static Object[] values(AuditEvent e) {
+        return new Object[] {e.id(), e.time().toEpochMilli(), e.type().wireName(), e.actor().orElse(null),
+                e.subject().orElse(null), e.detail()};
     }
 
     @Override
