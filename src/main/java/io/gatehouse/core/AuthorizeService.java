@@ -295,6 +295,19 @@ public final class AuthorizeService {
 
     /** Decides the next step for a valid request and the browser's session (if any). */
     public Outcome decide(Valid v, Optional<Session> session) {
+        return decide(v, session, false);
+    }
+
+    /**
+     * {@link #decide} for the session a sign-in has just started, before it is stored: a code is queued, not waited
+     * for, and the caller must store the session (a write it waits for, which commits the code with it) before it
+     * answers with the code.
+     */
+    public Outcome decideAtSignIn(Valid v, Session newSession) {
+        return decide(v, Optional.of(newSession), true);
+    }
+
+    private Outcome decide(Valid v, Optional<Session> session, boolean deferCode) {
         ErrorSink err = new ErrorSink(v.redirectUri(), v.state());
         Instant now = clock.instant();
         Optional<User> user = session.flatMap(logins::user);
@@ -317,7 +330,7 @@ public final class AuthorizeService {
             return v.prompt().contains(Prompt.NONE)
                     ? err.of(new OAuthError.ConsentRequired("The user has not consented")) : new Outcome.Consent(v, user.get());
         }
-        return issueCode(v, user.get(), session.get().authTime());
+        return issueCode(v, user.get(), session.get().authTime(), deferCode);
     }
 
     /** The user allowed the request on the consent page: remember it. */
@@ -336,12 +349,17 @@ public final class AuthorizeService {
         return consents.find(user.id(), v.client().id()).map(s -> !s.containsAll(v.consentScope())).orElse(true);
     }
 
-    private Outcome issueCode(Valid v, User user, Instant authTime) {
+    private Outcome issueCode(Valid v, User user, Instant authTime, boolean deferred) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String code = Tokens.random(random, 32);
-        codes.save(new AuthorizationCode(Tokens.hash(code), Tokens.random(random, 18), v.client().id(), user.id(),
-                v.redirectUri(), v.redirectUriSent(), v.scope(), v.nonce(), v.codeChallenge(), v.claims(), authTime, now,
-                now.plus(CODE_TTL)));
+        AuthorizationCode stored = new AuthorizationCode(Tokens.hash(code), Tokens.random(random, 18), v.client().id(),
+                user.id(), v.redirectUri(), v.redirectUriSent(), v.scope(), v.nonce(), v.codeChallenge(), v.claims(),
+                authTime, now, now.plus(CODE_TTL));
+        if (deferred) {
+            codes.saveDeferred(stored);
+        } else {
+            codes.save(stored);
+        }
         Map<String, String> p = new LinkedHashMap<>();
         p.put("code", code);
         v.state().ifPresent(s -> p.put("state", s));

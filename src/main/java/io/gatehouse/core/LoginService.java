@@ -100,16 +100,19 @@ public final class LoginService {
         return Optional.empty();
     }
 
-    /**
-     * A new session for the user, with a new cookie value; the session the browser's old cookie named (if any) ends in
-     * the same write, so a cookie planted before the sign-in never becomes a signed-in one (session fixation).
-     */
-    public NewSession startSession(User user, Optional<String> oldCookieValue) {
+    /** A new session for the user, with a new cookie value: not stored yet ({@link #storeSession}). */
+    public NewSession newSession(User user) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         String value = Tokens.random(random, 32);
-        Session s = new Session(Tokens.hash(value), user.id(), now, now.plus(SESSION_TTL));
-        sessions.replace(oldCookieValue.filter(v -> v.length() <= 100).map(Tokens::hash), s);
-        return new NewSession(value, s);
+        return new NewSession(value, new Session(Tokens.hash(value), user.id(), now, now.plus(SESSION_TTL)));
+    }
+
+    /**
+     * Stores a new session (and returns once it is durable); the session the browser's old cookie named (if any) ends
+     * in the same write, so a cookie planted before the sign-in never becomes a signed-in one (session fixation).
+     */
+    public void storeSession(NewSession s, Optional<String> oldCookieValue) {
+        sessions.replace(oldCookieValue.filter(v -> v.length() <= 100).map(Tokens::hash), s.session());
     }
 
     /** The active session a cookie value refers to. */

@@ -13,6 +13,14 @@ import java.util.Optional;
 public interface CodeStore {
     void save(AuthorizationCode code);
 
+    /**
+     * Saves the code without waiting for it: it becomes durable with the caller's next waited-for write (the sign-in
+     * stores its session right after), which the caller must make before handing the code out.
+     */
+    default void saveDeferred(AuthorizationCode code) {
+        save(code);
+    }
+
     Optional<AuthorizationCode> findByHash(String codeHash);
 
     /** Marks the code used if it is unused and unexpired at {@code now}. @return true for exactly one caller */

@@ -95,8 +95,10 @@ public final class LoginPage implements Endpoint {
                         username.filter(User::isValidUsername));
             }
             flow.metrics.login(LoginOutcome.SUCCESS);
-            LoginService.NewSession s = flow.logins.startSession(user.get(), Optional.of(cookie));
-            return flow.browser.setCookie(next(c, s), s.cookieValue());
+            LoginService.NewSession s = flow.logins.newSession(user.get());
+            AuthorizeService.Outcome next = flow.authorize.decideAtSignIn(c.valid(), s.session());  // a code is queued
+            flow.logins.storeSession(s, Optional.of(cookie));  // durable: the audit event, the code, then the session
+            return flow.browser.setCookie(answer(next, c), s.cookieValue());
         } catch (FlowSupport.Stop s) {
             return s.response;
         }
@@ -107,8 +109,8 @@ public final class LoginPage implements Endpoint {
      * as access_denied) when nothing else is needed, as the authorization endpoint would send it; otherwise (consent)
      * to the authorization endpoint, which shows the next page.
      */
-    private WebResponse next(FlowSupport.ContinueRequest c, LoginService.NewSession s) {
-        if (flow.authorize.decide(c.valid(), Optional.of(s.session())) instanceof AuthorizeService.Outcome.Redirect r) {
+    private WebResponse answer(AuthorizeService.Outcome next, FlowSupport.ContinueRequest c) {
+        if (next instanceof AuthorizeService.Outcome.Redirect r) {
             flow.metrics.authorize(r.params().containsKey(CODE) ? AuthorizeOutcome.CODE : AuthorizeOutcome.ERROR_REDIRECT);
             return Browser.redirect(303, r.redirectUri(), r.params());
         }

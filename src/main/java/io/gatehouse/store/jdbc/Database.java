@@ -141,15 +141,19 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Queues {@code work} (a write nobody waits for) on every database: it commits together with the next write that
-     * goes through the group-commit writer (on SQLite: every {@link #write}), or on its own within 50 ms. A failure is
-     * logged. For records that must never cost a durable commit of their own, such as an audit event written just
-     * before the write it describes.
+     * A write nobody waits for now, made durable by the caller's next {@link #write}: on SQLite it is queued ahead of
+     * that write and commits with it (one durable commit for both, this one first); alone within 50 ms when no write
+     * follows, and at close. A failure is logged (there is no caller to tell). On PostgreSQL, where writes do not share
+     * one queue, it is written at once, like {@link #write}.
      *
      * @throws StoreUnavailableException when too many writes are waiting (not written)
      */
     public void writeDeferred(Work<?> work) {
-        writer.submitDeferred(work);
+        if (vendor == Vendor.SQLITE) {
+            writer.submitDeferred(work);
+        } else {
+            write(work);
+        }
     }
 
     /** Gives the space of deleted rows back to the file system (SQLite incremental vacuum; nothing on PostgreSQL). */

@@ -24,6 +24,8 @@ public final class JdbcCodeStore implements CodeStore, GrantStore {
             + "nonce, code_challenge, claims_request, auth_time, issued_at, code_expires_at";
     /** The same columns of the grant joined as {@code g}. */
     private static final String G_COLUMNS = COLUMNS.replaceAll("(\\w+)", "g.$1");
+    private static final String INSERT = "insert into grants (" + COLUMNS + ", code_consumed, revoked) "
+            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, false, false)";
 
     private final Database db;
     private final Jdbc jdbc;
@@ -35,11 +37,21 @@ public final class JdbcCodeStore implements CodeStore, GrantStore {
 
     @Override
     public void save(AuthorizationCode c) {
-        jdbc.update("insert into grants (" + COLUMNS + ", code_consumed, revoked) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                        + "false, false)",
-                c.grantId(), c.codeHash(), c.clientId().value(), c.userId(), c.redirectUri(), c.redirectUriSent(),
-                c.scope().asString(), c.nonce().orElse(null), c.codeChallenge().orElse(null), StoredJson.claims(c.claims()),
-                c.authTime().getEpochSecond(), c.issuedAt().getEpochSecond(), c.expiresAt().getEpochSecond());
+        jdbc.update(INSERT, values(c));
+    }
+
+    /** Queued on SQLite; committed with the session the sign-in writes next (written at once on PostgreSQL). */
+    @Override
+    public void saveDeferred(AuthorizationCode c) {
+        Object[] values = values(c);
+        db.writeDeferred(conn -> Jdbc.update(conn, INSERT, values));
+    }
+
+    private static Object[] values(AuthorizationCode c) {
+        return new Object[] {c.grantId(), c.codeHash(), c.clientId().value(), c.userId(), c.redirectUri(),
+                c.redirectUriSent(), c.scope().asString(), c.nonce().orElse(null), c.codeChallenge().orElse(null),
+                StoredJson.claims(c.claims()), c.authTime().getEpochSecond(), c.issuedAt().getEpochSecond(),
+                c.expiresAt().getEpochSecond()};
     }
 
     @Override
