@@ -99,7 +99,7 @@ class MetricsTest {
         for (int i = 0; i < limit; i++) assertEquals(200, browser.login(page, "mallory", "guess-" + i).statusCode());
         assertEquals(429, browser.login(page, "mallory", "guess-" + limit).statusCode());
         HttpResponse<String> redirect = browser.follow(browser.login(page, "alice", "correct horse"));
-        assertEquals(302, redirect.statusCode());
+        assertEquals(303, redirect.statusCode());  // the sign-in answers with the code: counted as outcome code
         assertEquals(400, browser.authorize(OidcFlow.authz("no-such-client")).statusCode());
 
         String after = scrape();
