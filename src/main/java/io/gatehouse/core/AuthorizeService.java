@@ -295,22 +295,21 @@ public final class AuthorizeService {
 
     /** Decides the next step for a valid request and the browser's session (if any). */
     public Outcome decide(Valid v, Optional<Session> session) {
-        return decide(v, session, false);
+        return decide(v, session, session.flatMap(logins::user), false);
     }
 
     /**
-     * {@link #decide} for the session a sign-in has just started, before it is stored: a code is queued, not waited
-     * for, and the caller must store the session (a write it waits for, which commits the code with it) before it
-     * answers with the code.
+     * {@link #decide} for the session a sign-in has just started for {@code user}, before it is stored: a code is
+     * queued, not waited for, and the caller must store the session (a write it waits for, which commits the code
+     * with it) before it answers with the code.
      */
-    public Outcome decideAtSignIn(Valid v, Session newSession) {
-        return decide(v, Optional.of(newSession), true);
+    public Outcome decideAtSignIn(Valid v, Session newSession, User user) {
+        return decide(v, Optional.of(newSession), Optional.of(user), true);
     }
 
-    private Outcome decide(Valid v, Optional<Session> session, boolean deferCode) {
+    private Outcome decide(Valid v, Optional<Session> session, Optional<User> user, boolean deferCode) {
         ErrorSink err = new ErrorSink(v.redirectUri(), v.state());
         Instant now = clock.instant();
-        Optional<User> user = session.flatMap(logins::user);
         boolean needLogin = user.isEmpty() || v.prompt().contains(Prompt.LOGIN)
                 || v.maxAge().isPresent() && (v.maxAge().get() == 0
                         || now.getEpochSecond() - session.get().authTime().getEpochSecond() > v.maxAge().get());

@@ -96,8 +96,10 @@ public final class LoginPage implements Endpoint {
             }
             flow.metrics.login(LoginOutcome.SUCCESS);
             LoginService.NewSession s = flow.logins.newSession(user.get());
-            AuthorizeService.Outcome next = flow.authorize.decideAtSignIn(c.valid(), s.session());  // a code is queued
-            flow.logins.storeSession(s, Optional.of(cookie));  // durable: the audit event, the code, then the session
+            // A code is queued, not waited for; storing the session then commits the audit event, the code and the
+            // session at once (one durable write), before the browser is told the code.
+            AuthorizeService.Outcome next = flow.authorize.decideAtSignIn(c.valid(), s.session(), user.get());
+            flow.logins.storeSession(s, Optional.of(cookie));
             return flow.browser.setCookie(answer(next, c), s.cookieValue());
         } catch (FlowSupport.Stop s) {
             return s.response;
