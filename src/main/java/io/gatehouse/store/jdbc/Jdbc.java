@@ -47,6 +47,11 @@ final class Jdbc {
         return db.write(c -> update(c, sql, args));
     }
 
+    /** One statement as a deferred write ({@link Database#writeDeferred}): committed with the caller's next write. */
+    void updateDeferred(String sql, Object... args) {
+        db.writeDeferred(c -> update(c, sql, args));
+    }
+
     /** One statement inside a unit of work. */
     static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {

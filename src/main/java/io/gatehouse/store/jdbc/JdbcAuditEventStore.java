@@ -14,11 +14,9 @@ import java.util.Optional;
 public final class JdbcAuditEventStore implements AuditEventStore {
     private static final String COLUMNS = "event_id, occurred_at, event_type, actor, subject, detail";
 
-    private final Database db;
     private final Jdbc jdbc;
 
     public JdbcAuditEventStore(Database db) {
-        this.db = db;
         this.jdbc = new Jdbc(db);
     }
 
@@ -32,8 +30,7 @@ public final class JdbcAuditEventStore implements AuditEventStore {
     /** Committed with the next write of the group-commit writer (on SQLite, the sign-in's session that follows). */
     @Override
     public void appendDeferred(AuditEvent e) {
-        Object[] values = values(e);
-        db.writeDeferred(c -> Jdbc.update(c, INSERT, values));
+        jdbc.updateDeferred(INSERT, values(e));
     }
 
     private static Object[] values(AuditEvent e) {

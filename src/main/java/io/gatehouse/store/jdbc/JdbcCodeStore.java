@@ -43,8 +43,7 @@ public final class JdbcCodeStore implements CodeStore, GrantStore {
     /** Queued on SQLite; committed with the session the sign-in writes next (written at once on PostgreSQL). */
     @Override
     public void saveDeferred(AuthorizationCode c) {
-        Object[] values = values(c);
-        db.writeDeferred(conn -> Jdbc.update(conn, INSERT, values));
+        jdbc.updateDeferred(INSERT, values(c));
     }
 
     private static Object[] values(AuthorizationCode c) {

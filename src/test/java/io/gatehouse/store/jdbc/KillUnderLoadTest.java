@@ -41,10 +41,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * House rule 9, proven under load: `gatehouse serve` runs as its own process while client threads issue opaque tokens,
- * revoke some, rotate refresh tokens and add clients through the CLI; the server is killed with SIGKILL at a random
- * moment while all of that is in flight, restarted, and everything that was acknowledged is checked over HTTP:
- * every acknowledged token is active, every acknowledged revocation holds, every consumed refresh token stays
- * consumed, every acknowledged client exists. Zero lost, zero revived. On SQLite and on PostgreSQL.
+ * revoke some, rotate refresh tokens, sign in through the browser flow and add clients through the CLI; the server is
+ * killed with SIGKILL at a random moment while all of that is in flight, restarted, and everything that was
+ * acknowledged is checked over HTTP: every acknowledged token is active, every acknowledged revocation holds, every
+ * consumed refresh token stays consumed, every code a sign-in answered with redeems and its session cookie is signed
+ * in (the code and the session share one commit, queued behind one another), every acknowledged client exists. Zero
+ * lost, zero revived. On SQLite and on PostgreSQL.
  *
  * <p>Rounds: {@code -Dgatehouse.kill.rounds=N} (default 3; {@code bench/kill-under-load.sh} runs 20).
  */
@@ -61,6 +63,11 @@ class KillUnderLoadTest {
         final Set<String> consumedRefresh = ConcurrentHashMap.newKeySet();
         final Set<String> liveRefresh = ConcurrentHashMap.newKeySet();
         final List<String> clients = Collections.synchronizedList(new ArrayList<>());
+        /** Sign-ins answered with a code (303 to the client): the code and the new session cookie. */
+        final List<SignIn> signIns = Collections.synchronizedList(new ArrayList<>());
+    }
+
+    record SignIn(String code, String cookie) {
     }
 
     @ParameterizedTest
@@ -78,11 +85,13 @@ class KillUnderLoadTest {
                 }
                 try (ServerProcess server = serve(db)) {
                     verify(server.base, now);
+                    verifySignIns(server.base, now);  // once: redeeming a code uses it up
                 }
                 merge(now, all);
-                report.append(String.format("round %d: %d tokens, %d revocations, %d refresh rotations, %d clients "
-                        + "acknowledged; %d requests in flight at SIGKILL%n", round, now.tokens.size(), now.revoked.size(),
-                        now.consumedRefresh.size(), now.clients.size(), inFlightAtKill));
+                report.append(String.format("round %d: %d tokens, %d revocations, %d refresh rotations, %d sign-ins, "
+                        + "%d clients acknowledged; %d requests in flight at SIGKILL%n", round, now.tokens.size(),
+                        now.revoked.size(), now.consumedRefresh.size(), now.signIns.size(), now.clients.size(),
+                        inFlightAtKill));
             }
             try (ServerProcess server = serve(db)) {
                 verify(server.base, all);  // later rounds' recoveries revived nothing of earlier rounds
@@ -157,6 +166,13 @@ class KillUnderLoadTest {
                 }
             }));
         }
+        threads.add(load(stop, inFlight, () -> {
+            OidcFlow browser = new OidcFlow(server.base, server.base);
+            HttpResponse<String> r = browser.login(browser.authorize(authz("app", "scope", "openid api")), "alice",
+                    USER_PASSWORD);
+            if (r.statusCode() != 303) throw new AssertionError("sign-in: " + r.statusCode() + " " + r.body());
+            ack.signIns.add(new SignIn(browser.code(r, Optional.of("st-1")), browser.cookie));
+        }));
         AtomicInteger n = new AtomicInteger();
         threads.add(load(stop, inFlight, () -> {
             String id = "cli-" + round + "-" + n.incrementAndGet();
@@ -164,7 +180,10 @@ class KillUnderLoadTest {
         }));
         // A random moment once everything is under way (the machine may be slow: wait for the load to flow first).
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while ((ack.tokens.size() < 20 || ack.consumedRefresh.size() < 2) && System.nanoTime() < deadline) Thread.sleep(20);
+        while ((ack.tokens.size() < 20 || ack.consumedRefresh.size() < 2 || ack.signIns.size() < 2)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertTrue(ack.tokens.size() >= 20, "no load reached the server");
         Thread.sleep(ThreadLocalRandom.current().nextInt(1000));
         int inFlightAtKill = inFlight.get();
@@ -255,6 +274,26 @@ class KillUnderLoadTest {
         assertEquals(0, lost, "acknowledged tokens lost (of " + tokens.size() + ")");
         assertEquals(0, revived, "acknowledged revocations or refresh rotations undone");
         assertEquals(List.of(), missingClients, "acknowledged clients lost");
+    }
+
+    /** Every code a sign-in answered with redeems, and its session cookie is signed in (a code again, no page). */
+    private static void verifySignIns(String base, Acknowledged ack) {
+        List<SignIn> signIns;
+        synchronized (ack.signIns) {
+            signIns = List.copyOf(ack.signIns);
+        }
+        int lostCodes = 0;
+        int lostSessions = 0;
+        for (SignIn s : signIns) {
+            HttpResponse<String> r = Http.form(base + "/oauth2/token", q("grant_type", "authorization_code", "code", s.code(),
+                    "redirect_uri", REDIRECT), TestServer.basic("app", "s3cret"));
+            if (r.statusCode() != 200) lostCodes++;
+            OidcFlow browser = new OidcFlow(base, base);
+            browser.cookie = s.cookie();
+            if (browser.authorize(authz("app", "scope", "openid api")).statusCode() != 302) lostSessions++;
+        }
+        assertEquals(0, lostCodes, "codes handed out by a sign-in but not stored (of " + signIns.size() + ")");
+        assertEquals(0, lostSessions, "sessions of acknowledged sign-ins lost (of " + signIns.size() + ")");
     }
 
     private static boolean introspect(String base, String client, String token) {
