@@ -181,12 +181,28 @@ public class FlowLoad {
         if (firstError == null) firstError = e.toString();
     }
 
+    /**
+     * A worker's sign-in before the load (not measured): many at once from one address for one user get 429 from the
+     * attempt limiter (attempts in flight count against its budget) or 503 from a full hashing queue, so it tries again.
+     */
+    String setupLogin() throws Exception {
+        for (int i = 0; ; i++) {
+            try {
+                return login();
+            } catch (Unexpected e) {
+                boolean busy = e.getMessage().contains("answered 429") || e.getMessage().contains("answered 503");
+                if (!busy || i >= 100) throw e;
+                Thread.sleep(50 + RANDOM.nextInt(200));
+            }
+        }
+    }
+
     /** Runs one worker until stop; latencies (ns) of operations completed inside the window go to out. */
     void worker(boolean refreshMode, CountDownLatch ready, List<Long> out) {
         String rt = null;
         if (refreshMode) {
             try {
-                rt = login();
+                rt = setupLogin();
                 if (rt == null) throw new Unexpected("no refresh_token: is the client registered with --refresh-tokens?");
             } catch (Exception e) {
                 fail(e);
@@ -197,7 +213,7 @@ public class FlowLoad {
             long t0 = System.nanoTime();
             try {
                 if (refreshMode) {
-                    if (rt == null) { rt = login(); continue; }   // recover after a failure, not measured
+                    if (rt == null) { rt = setupLogin(); continue; }   // recover after a failure, not measured
                     rt = refresh(rt);
                 } else {
                     login();
