@@ -68,8 +68,8 @@ class CodeFlowTest {
         assertEquals(200, consent.statusCode());
         assertTrue(consent.body().contains("Allow access?"), consent.body());
         assertTrue(consent.body().contains("See your email address"));
-        HttpResponse<String> redirect = browser.follow(browser.submit(consent, "/consent", Map.of("decision", "allow")));
-        assertEquals(302, redirect.statusCode());
+        HttpResponse<String> redirect = browser.submit(consent, "/consent", Map.of("decision", "allow"));
+        assertEquals(303, redirect.statusCode());  // the consent form answers with the code itself
         assertTrue(redirect.headers().firstValue("Location").orElseThrow().startsWith(REDIRECT + "?code="));
         String code = browser.code(redirect, Optional.of("st-1"));
 

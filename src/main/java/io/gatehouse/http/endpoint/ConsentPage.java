@@ -4,7 +4,6 @@ import io.gatehouse.core.AuthorizeService;
 import io.gatehouse.core.LoginService;
 import io.gatehouse.core.model.Session;
 import io.gatehouse.core.model.User;
-import io.gatehouse.http.Browser;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Html;
@@ -73,12 +72,9 @@ public final class ConsentPage implements Endpoint {
             return switch (decision) {
                 case "allow" -> {
                     flow.authorize.allow(c.valid(), user.get());
-                    yield FlowSupport.toAuthorize(c.query());
+                    yield flow.answer(flow.authorize.decide(c.valid(), session), c);  // the code, unless a page is needed
                 }
-                case "deny" -> {
-                    AuthorizeService.Outcome.Redirect r = flow.authorize.deny(c.valid());
-                    yield Browser.redirect(303, r.redirectUri(), r.params());
-                }
+                case "deny" -> flow.answer(flow.authorize.deny(c.valid()), c);
                 default -> Html.error(400, "Invalid request", "Choose Allow or Deny.");
             };
         } catch (FlowSupport.Stop s) {

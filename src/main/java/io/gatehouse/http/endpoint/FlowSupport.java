@@ -6,11 +6,13 @@ import io.gatehouse.http.Browser;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Html;
 import io.gatehouse.http.Metrics;
+import io.gatehouse.http.Metrics.AuthorizeOutcome;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
 import java.util.Optional;
 
+import static io.gatehouse.http.Params.CODE;
 import static io.gatehouse.http.Params.CONTINUE;
 import static io.gatehouse.http.Params.CSRF;
 
@@ -93,6 +95,19 @@ final class FlowSupport {
             case AuthorizeService.Outcome.Redirect r -> throw new Stop(Browser.redirect(redirectStatus, r.redirectUri(), r.params()));
             case AuthorizeService.Valid v -> v;
         };
+    }
+
+    /**
+     * Where the browser goes after a page's form (sign-in, consent): straight back to the client (303 with the code, or
+     * with an error such as access_denied) when the authorization can be answered now, as /oauth2/authorize would
+     * answer it; otherwise back to /oauth2/authorize, which shows the next page.
+     */
+    WebResponse answer(AuthorizeService.Outcome next, ContinueRequest c) {
+        if (next instanceof AuthorizeService.Outcome.Redirect r) {
+            metrics.authorize(r.params().containsKey(CODE) ? AuthorizeOutcome.CODE : AuthorizeOutcome.ERROR_REDIRECT);
+            return Browser.redirect(303, r.redirectUri(), r.params());
+        }
+        return toAuthorize(c.query());
     }
 
     static WebResponse toAuthorize(String query) {

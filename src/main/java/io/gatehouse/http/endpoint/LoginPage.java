@@ -5,11 +5,9 @@ import io.gatehouse.core.LoginService;
 import io.gatehouse.core.error.OAuthError;
 import io.gatehouse.core.error.OAuthException;
 import io.gatehouse.core.model.User;
-import io.gatehouse.http.Browser;
 import io.gatehouse.http.Endpoint;
 import io.gatehouse.http.Form;
 import io.gatehouse.http.Html;
-import io.gatehouse.http.Metrics.AuthorizeOutcome;
 import io.gatehouse.http.Metrics.LoginOutcome;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
@@ -100,23 +98,10 @@ public final class LoginPage implements Endpoint {
             // session at once (one durable write), before the browser is told the code.
             AuthorizeService.Outcome next = flow.authorize.decideAtSignIn(c.valid(), s.session(), user.get());
             flow.logins.storeSession(s, Optional.of(cookie));
-            return flow.browser.setCookie(answer(next, c), s.cookieValue());
+            return flow.browser.setCookie(flow.answer(next, c), s.cookieValue());
         } catch (FlowSupport.Stop s) {
             return s.response;
         }
-    }
-
-    /**
-     * Where the browser goes after the sign-in: straight back to the client (303 with the code, or with an error such
-     * as access_denied) when nothing else is needed, as the authorization endpoint would send it; otherwise (consent)
-     * to the authorization endpoint, which shows the next page.
-     */
-    private WebResponse answer(AuthorizeService.Outcome next, FlowSupport.ContinueRequest c) {
-        if (next instanceof AuthorizeService.Outcome.Redirect r) {
-            flow.metrics.authorize(r.params().containsKey(CODE) ? AuthorizeOutcome.CODE : AuthorizeOutcome.ERROR_REDIRECT);
-            return Browser.redirect(303, r.redirectUri(), r.params());
-        }
-        return FlowSupport.toAuthorize(c.query());
     }
 
     /**
