@@ -216,6 +216,13 @@ class KillUnderLoadTest {
         });
     }
 
+    /** A copy of a synchronized list that the load threads may still be adding to. */
+    private static <T> List<T> snapshot(List<T> list) {
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+
     private static String randomToken(List<String> tokens) {
         synchronized (tokens) {
             return tokens.isEmpty() ? null : tokens.get(ThreadLocalRandom.current().nextInt(tokens.size()));
@@ -248,10 +255,7 @@ class KillUnderLoadTest {
     }
 
     private static void verify(String base, Acknowledged ack) {
-        List<String> tokens;
-        synchronized (ack.tokens) {
-            tokens = List.copyOf(ack.tokens);
-        }
+        List<String> tokens = snapshot(ack.tokens);
         int lost = 0;
         int revived = 0;
         for (String t : tokens) {
@@ -278,10 +282,7 @@ class KillUnderLoadTest {
 
     /** Every code a sign-in answered with redeems, and its session cookie is signed in (a code again, no page). */
     private static void verifySignIns(String base, Acknowledged ack) {
-        List<SignIn> signIns;
-        synchronized (ack.signIns) {
-            signIns = List.copyOf(ack.signIns);
-        }
+        List<SignIn> signIns = snapshot(ack.signIns);
         int lostCodes = 0;
         int lostSessions = 0;
         for (SignIn s : signIns) {
