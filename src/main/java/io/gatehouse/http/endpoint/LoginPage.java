@@ -19,9 +19,9 @@ import static io.gatehouse.http.Html.esc;
 import static io.gatehouse.http.Params.*;
 
 /**
- * The sign-in page (rendered by the authorize endpoint) and POST /login. Success: a new session id in the
- * cookie and 303 to the client with the code (or back to the authorization request when consent is still needed). Failure: the same page and message for an unknown user
- * and a wrong password.
+ * The sign-in page (rendered by the authorize endpoint) and POST /login. Success: a new session id in the cookie and
+ * 303 to the client with the code (or back to the authorization request when consent is still needed). Failure: the
+ * same page and message for an unknown user and a wrong password.
  */
 public final class LoginPage implements Endpoint {
     public static final String PATH = "/login";
