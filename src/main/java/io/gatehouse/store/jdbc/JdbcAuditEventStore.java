@@ -13,6 +13,8 @@ import java.util.Optional;
 /** Audit events in {@code audit_events}, newest first by their time-ordered id. */
 public final class JdbcAuditEventStore implements AuditEventStore {
     private static final String COLUMNS = "event_id, occurred_at, event_type, actor, subject, detail";
+    private static final String INSERT = "insert into audit_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?) "
+            + "on conflict do nothing";
 
     private final Jdbc jdbc;
 
@@ -20,14 +22,12 @@ public final class JdbcAuditEventStore implements AuditEventStore {
         this.jdbc = new Jdbc(db);
     }
 
-    private static final String INSERT = "insert into audit_events (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?) on conflict do nothing";
-
     @Override
     public void append(AuditEvent e) {
         jdbc.update(INSERT, values(e));
     }
 
-    /** Committed with the next write of the group-commit writer (on SQLite, the sign-in's session that follows). */
+    /** Queued on SQLite; committed with the session the sign-in writes next (written at once on PostgreSQL). */
     @Override
     public void appendDeferred(AuditEvent e) {
         jdbc.updateDeferred(INSERT, values(e));
