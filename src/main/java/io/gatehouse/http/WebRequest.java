@@ -68,6 +68,17 @@ public record WebRequest(String method, String path, String rawQuery, Map<String
         return headers.getOrDefault(name.toLowerCase(java.util.Locale.ROOT), List.of());
     }
 
+    /**
+     * The credentials of the one {@code Authorization} header when its scheme is {@code Bearer} (any case, RFC 6750
+     * §2.1), stripped and possibly empty; empty when the header is absent, repeated or of another scheme. The one
+     * place that reads a Bearer header: each endpoint decides what a missing or malformed token gets.
+     */
+    public Optional<String> bearer() {
+        List<String> authz = headerValues("authorization");
+        if (authz.size() != 1 || !authz.getFirst().regionMatches(true, 0, "Bearer ", 0, 7)) return Optional.empty();
+        return Optional.of(authz.getFirst().substring(7).strip());
+    }
+
     /** The media type of the body without parameters, lower-cased; empty when absent. */
     public String mediaType() {
         String ct = header("content-type").orElse("");

@@ -9,7 +9,6 @@ import io.gatehouse.core.token.AccessTokenValidator;
 import io.gatehouse.http.WebRequest;
 import io.gatehouse.http.WebResponse;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -41,10 +40,8 @@ final class AdminAuth {
      * @throws Problem.Refused 401 or 403
      */
     Caller authenticate(WebRequest req, boolean write) {
-        List<String> authz = req.headerValues("authorization");
-        if (authz.isEmpty()) throw refused(401, "An access token is required (Authorization: Bearer)", "Bearer realm=\"" + REALM + "\"");
-        String token = authz.size() == 1 && authz.getFirst().regionMatches(true, 0, "Bearer ", 0, 7)
-                ? authz.getFirst().substring(7).strip() : "";
+        if (req.headerValues("authorization").isEmpty()) throw refused(401, "An access token is required (Authorization: Bearer)", "Bearer realm=\"" + REALM + "\"");
+        String token = req.bearer().orElse("");
         AccessTokenValidator.ValidatedToken t;
         try {
             t = validator.require(token, audience);

@@ -65,7 +65,7 @@ public final class ProductEndpoint {
     public WebResponse get(WebRequest req) {
         AccessTokenValidator.ValidatedToken token;
         try {
-            token = validator.require(bearer(req), audience);
+            token = validator.require(req.bearer().orElse(""), audience);
         } catch (OAuthException e) {
             LOG.debug("resource API refused a token: {}", e.error().description());
             return error(401, e.error()).with("WWW-Authenticate", CHALLENGE);
@@ -80,15 +80,6 @@ public final class ProductEndpoint {
             return error(400, new OAuthError.InvalidRequest("The id parameter must be a number"));
         }
         return WebResponse.text(200, "Ok!You successfully caught me. The Id is " + id.get()).noStore();
-    }
-
-    /** The token of the one {@code Authorization: Bearer} header; empty when there is none usable. */
-    static String bearer(WebRequest req) {
-        List<String> values = req.headerValues("authorization");
-        if (values.size() != 1) return "";
-        String v = values.getFirst();
-        if (v.length() < 7 || !v.regionMatches(true, 0, "Bearer ", 0, 7)) return "";
-        return v.substring(7).strip();
     }
 
     static Optional<Long> id(String rawQuery) {

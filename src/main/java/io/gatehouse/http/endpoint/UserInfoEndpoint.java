@@ -50,11 +50,9 @@ public final class UserInfoEndpoint implements Endpoint {
     static Optional<String> token(WebRequest req) {
         List<String> authz = req.headerValues("authorization");
         if (authz.size() > 1) throw new IllegalArgumentException("The Authorization header is repeated");
-        Optional<String> header = Optional.empty();
-        if (authz.size() == 1 && authz.getFirst().regionMatches(true, 0, "Bearer ", 0, 7)) {
-            String t = authz.getFirst().substring(7).trim();
-            if (t.isEmpty() || !t.matches("[A-Za-z0-9\\-._~+/]+=*")) throw new IllegalArgumentException("Malformed Bearer token");
-            header = Optional.of(t);
+        Optional<String> header = req.bearer();
+        if (header.isPresent() && !header.get().matches("[A-Za-z0-9\\-._~+/]+=*")) {
+            throw new IllegalArgumentException("Malformed Bearer token");
         }
         Optional<String> body = Optional.empty();
         if (req.method().equals("POST") && req.mediaType().equals("application/x-www-form-urlencoded")) {
