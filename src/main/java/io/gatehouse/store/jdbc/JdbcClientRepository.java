@@ -22,10 +22,22 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 
-/** Clients in the {@code clients} table; {@code version} changes with every update (see {@link RowVersion}). */
+/**
+ * Clients in the {@code clients} table; {@code version} changes with every update (see {@link RowVersion}).
+ *
+ * <p>{@link #find} (every token request reads its client) keeps the clients it found with their versions and asks
+ * the database only for the current version, one indexed column: the whole row is read and mapped again only when
+ * the version changed. Every use is checked against the stored version, so a change made anywhere (the admin API,
+ * the CLI in another process, another node on PostgreSQL) counts from the next request on, and a removed client is
+ * unknown at once. Any statement that changes a row must therefore change its version, as those below do (a hand
+ * edit of the table: set {@code version = version + 1} too). Only clients that exist are kept, at most
+ * {@link #CACHE_MAX} (then it starts again empty): unknown ids cost nothing to remember.
+ */
 public final class JdbcClientRepository implements ClientRepository {
+    static final int CACHE_MAX = 1_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "client_id, secret_hash, grant_types, scope, token_format, access_token_ttl, "
             + "claims, signing_alg, scope_claim, audience, redirect_uris, post_logout_redirect_uris, require_pkce, "
@@ -37,6 +49,7 @@ public final class JdbcClientRepository implements ClientRepository {
     private static final int DEMO = 20;
 
     private final Jdbc jdbc;
+    private final ConcurrentHashMap<ClientId, Versioned<Client>> found = new ConcurrentHashMap<>();
 
     public JdbcClientRepository(Database db) {
         this.jdbc = new Jdbc(db);
@@ -44,13 +57,31 @@ public final class JdbcClientRepository implements ClientRepository {
 
     @Override
     public Optional<Client> find(ClientId id) {
-        return jdbc.one("select " + COLUMNS + " from clients where client_id = ?", JdbcClientRepository::map, id.value());
+        Versioned<Client> known = found.get(id);
+        if (known != null) {
+            Optional<Long> version = jdbc.one("select version from clients where client_id = ?", rs -> rs.getLong(1),
+                    id.value());
+            if (version.isPresent() && version.get() == known.version()) return Optional.of(known.value());
+        }
+        Optional<Versioned<Client>> row = findVersioned(id);
+        if (row.isEmpty()) {
+            found.remove(id);
+            return Optional.empty();
+        }
+        if (found.size() >= CACHE_MAX) found.clear();
+        found.put(id, row.get());
+        return Optional.of(row.get().value());
+    }
+
+    /** How many clients {@link #find} keeps now (tests). */
+    int remembered() {
+        return found.size();
     }
 
     @Override
     public Optional<Versioned<Client>> findVersioned(ClientId id) {
         return jdbc.one("select " + COLUMNS + ", version from clients where client_id = ?",
-                rs -> new Versioned<>(map(rs), rs.getLong("version")), id.value());
+                rs -> new Versioned<>(map(rs), rs.getLong(24)), id.value());
     }
 
     @Override

@@ -154,6 +154,63 @@ abstract class ClientRepositoryContract extends StoreContract {
         assertTrue(repo().find(new ClientId("keep")).isPresent());
     }
 
+    // find keeps the clients it found and asks only for their version: one reader held across the changes below,
+    // the changes made by other instances (as the CLI in another process or another node would).
+
+    @Test
+    void findWhenChangedElsewhereThenNextFindSeesTheChange() {
+        JdbcClientRepository reader = new JdbcClientRepository(testDb.db);
+        assertTrue(repo().insert(minimal("moving")));
+        assertEquals(minimal("moving"), reader.find(new ClientId("moving")).orElseThrow());
+        assertTrue(repo().update(full("moving")));
+        assertEquals(full("moving"), reader.find(new ClientId("moving")).orElseThrow());
+        assertEquals(full("moving"), reader.find(new ClientId("moving")).orElseThrow(), "and again, unchanged");
+        assertTrue(repo().update(minimal("moving")));
+        assertEquals(minimal("moving"), reader.find(new ClientId("moving")).orElseThrow());
+    }
+
+    @Test
+    void findWhenRemovedElsewhereThenUnknownAtOnce() {
+        JdbcClientRepository reader = new JdbcClientRepository(testDb.db);
+        assertTrue(repo().insert(full("leaving")));
+        assertTrue(reader.find(new ClientId("leaving")).isPresent());
+        assertTrue(repo().delete(new ClientId("leaving")));
+        assertEquals(Optional.empty(), reader.find(new ClientId("leaving")));
+    }
+
+    @Test
+    void findWhenRemovedAndRegisteredAgainUnderTheSameIdThenTheNewClient() {
+        JdbcClientRepository reader = new JdbcClientRepository(testDb.db);
+        assertTrue(repo().insert(full("reborn")));
+        assertEquals(full("reborn"), reader.find(new ClientId("reborn")).orElseThrow());
+        assertTrue(repo().delete(new ClientId("reborn")));
+        assertTrue(repo().insert(minimal("reborn")));  // a new random version: never the old one's
+        assertEquals(minimal("reborn"), reader.find(new ClientId("reborn")).orElseThrow());
+    }
+
+    @Test
+    void findWhenRowEditedByHandWithTheVersionThenSeen() {
+        JdbcClientRepository reader = new JdbcClientRepository(testDb.db);
+        assertTrue(repo().insert(full("edited")));
+        assertEquals(Scope.of("openid", "profile", "read:things", "write"), reader.find(new ClientId("edited")).orElseThrow().scope());
+        testDb.db.write(c -> Jdbc.update(c, "update clients set scope = ?, version = version + 1 where client_id = ?", "read",
+                "edited"));
+        assertEquals(Scope.of("read"), reader.find(new ClientId("edited")).orElseThrow().scope());
+    }
+
+    @Test
+    void findWhenManyUnknownOrMoreThanTheBoundThenAtMostTheBoundKept() {
+        JdbcClientRepository reader = new JdbcClientRepository(testDb.db);
+        for (int i = 0; i < 2_000; i++) assertTrue(reader.find(new ClientId("nobody-" + i)).isEmpty());
+        assertEquals(0, reader.remembered(), "unknown ids are never kept");
+        for (int i = 0; i <= JdbcClientRepository.CACHE_MAX; i++) assertTrue(repo().insert(minimal("c" + i)));
+        for (int i = 0; i <= JdbcClientRepository.CACHE_MAX; i++) {
+            assertEquals(minimal("c" + i), reader.find(new ClientId("c" + i)).orElseThrow());
+            assertTrue(reader.remembered() <= JdbcClientRepository.CACHE_MAX);
+        }
+        assertEquals(minimal("c0"), reader.find(new ClientId("c0")).orElseThrow());
+    }
+
     @Test
     void listReturnsAllOrderedById() {
         assertEquals(List.of(), repo().list());
