@@ -40,7 +40,9 @@ final class AdminAuth {
      * @throws Problem.Refused 401 or 403
      */
     Caller authenticate(WebRequest req, boolean write) {
-        if (req.headerValues("authorization").isEmpty()) throw refused(401, "An access token is required (Authorization: Bearer)", "Bearer realm=\"" + REALM + "\"");
+        if (req.headerValues("authorization").isEmpty()) {
+            throw refused(401, "An access token is required (Authorization: Bearer)", "Bearer realm=\"" + REALM + "\"");
+        }
         String token = req.bearer().orElse("");
         AccessTokenValidator.ValidatedToken t;
         try {

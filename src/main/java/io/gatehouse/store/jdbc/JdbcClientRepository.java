@@ -22,8 +22,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Clients in the {@code clients} table; {@code version} changes with every update (see {@link RowVersion}).
@@ -61,7 +61,11 @@ public final class JdbcClientRepository implements ClientRepository {
         if (known != null) {
             Optional<Long> version = jdbc.one("select version from clients where client_id = ?", rs -> rs.getLong(1),
                     id.value());
-            if (version.isPresent() && version.get() == known.version()) return Optional.of(known.value());
+            if (version.isEmpty()) {  // removed: no second read
+                found.remove(id, known);
+                return Optional.empty();
+            }
+            if (version.get() == known.version()) return Optional.of(known.value());
         }
         Optional<Versioned<Client>> row = findVersioned(id);
         if (row.isEmpty()) {
