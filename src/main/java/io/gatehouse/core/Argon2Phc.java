@@ -23,7 +23,10 @@ import java.util.Base64;
  * thread makes a check allocate almost nothing: no garbage collection of megabytes per check.
  */
 final class Argon2Phc {
-    /** Sanity bounds for parameters read from a stored string (a damaged row must not allocate gigabytes). */
+    /**
+     * Sanity bounds for parameters read from a stored string; {@link SecretHasher} bounds the memory cost further by
+     * what its heap affords ({@code SecretHasher.storedMemoryLimitKib}).
+     */
     static final int MAX_MEMORY_KIB = 4 * 1024 * 1024, MAX_ITERATIONS = 1 << 16, MAX_LANES = 255;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
 
@@ -88,10 +91,13 @@ final class Argon2Phc {
                 + B64.encodeToString(out);
     }
 
-    /** Whether the password matches the stored PHC string (constant-time comparison); false for a malformed string. */
-    static boolean verify(String password, String stored, Argon2BytesGenerator.BlockPool pool) {
+    /**
+     * Whether the password matches the stored PHC string (constant-time comparison); false for a malformed string and
+     * for one whose memory cost exceeds {@code maxMemoryKib} (not computed).
+     */
+    static boolean verify(String password, String stored, int maxMemoryKib, Argon2BytesGenerator.BlockPool pool) {
         Parsed p = parse(stored);
-        if (p == null) return false;
+        if (p == null || p.memoryKib() > maxMemoryKib) return false;
         byte[] candidate;
         try {
             candidate = utf8(password);

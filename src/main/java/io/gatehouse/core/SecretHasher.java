@@ -63,6 +63,8 @@ public final class SecretHasher {
 
     private final int memoryKib;
     private final int iterations;
+    /** The largest memory cost of a stored hash this process checks ({@link #storedMemoryLimitKib}). */
+    private final int storedMemoryLimitKib;
     /**
      * Checks that start at most this long after the previous one keep their block matrices for the next (a burst of
      * sign-ins or of wrong secrets); a check after a quiet spell drops its blocks when it is done, and the pool is
@@ -70,6 +72,8 @@ public final class SecretHasher {
      * tokens to clients whose secrets it already checked, holds no matrix (7 MiB per slot) on its heap.
      */
     static final long KEEP_BLOCKS_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Heap of one 1 KiB Argon2 block: a {@code long[128]} in a small object. */
+    private static final long BYTES_PER_BLOCK = 1060;
 
     /**
      * The blocks of the Argon2 matrices, kept between checks (cleared when returned) while checks come often (see
@@ -119,10 +123,16 @@ public final class SecretHasher {
 
     /** Tests: with {@code keepBlocksNanos} instead of {@link #KEEP_BLOCKS_NANOS}. */
     SecretHasher(int memoryKib, int iterations, int maxWaiting, int permits, long keepBlocksNanos) {
+        this(memoryKib, iterations, maxWaiting, permits, keepBlocksNanos, Runtime.getRuntime().maxMemory());
+    }
+
+    /** Tests: as if the heap were {@code maxHeapBytes} (for {@link #storedMemoryLimitKib}). */
+    SecretHasher(int memoryKib, int iterations, int maxWaiting, int permits, long keepBlocksNanos, long maxHeapBytes) {
         if (maxWaiting < 0) throw new IllegalArgumentException("the hashing queue size must not be negative");
         if (memoryKib < 8 || iterations < 1) throw new IllegalArgumentException("Argon2id needs m >= 8 KiB and t >= 1");
         this.memoryKib = memoryKib;
         this.iterations = iterations;
+        this.storedMemoryLimitKib = storedMemoryLimitKib(maxHeapBytes, permits, memoryKib);
         this.keepBlocksNanos = keepBlocksNanos;
         this.lastStart = System.nanoTime() - 2 * keepBlocksNanos;
         this.blocks = new Argon2Phc.OrderedBlockPool(permits * Argon2BytesGenerator.getBlockCount(memoryKib, 1));
@@ -148,12 +158,25 @@ public final class SecretHasher {
     }
 
     /**
+     * The largest memory cost a stored hash may have to be checked here: every slot computing at that cost still fits
+     * in half the heap (the budget of {@link #permitsFor}), and never less than the configured cost. A stored hash
+     * beyond it (Gatehouse writes only its configured cost; a hand-edited, damaged or foreign row) matches nothing:
+     * computing it could exhaust the heap, and an OutOfMemoryError there would hit every other thread of the
+     * process, the database writer among them. 22 MiB per slot with the launcher's 96 MiB heap and two slots, so the
+     * OWASP's 19 MiB still checks.
+     */
+    static int storedMemoryLimitKib(long maxHeapBytes, int permits, int memoryKib) {
+        long perSlot = maxHeapBytes / 2 / Math.max(1, permits) - bytesPerHash(0);
+        return (int) Math.max(memoryKib, Math.min(Argon2Phc.MAX_MEMORY_KIB, perSlot / BYTES_PER_BLOCK));
+    }
+
+    /**
      * Heap one computation holds: its block matrix (1 KiB blocks, each a {@code long[128]} in a small object: ~1,060
      * bytes), kept in the pool between checks, and small buffers. The limit of half the heap therefore bounds what the
      * pool keeps as well as what the checks use.
      */
     static long bytesPerHash(int memoryKib) {
-        return memoryKib * 1060L + (1 << 20);
+        return memoryKib * BYTES_PER_BLOCK + (1 << 20);
     }
 
     /**
@@ -217,7 +240,7 @@ public final class SecretHasher {
         checks.increment();
         return compute(() -> {
             try {
-                return Argon2Phc.verify(secret, storedHash, blocks);
+                return Argon2Phc.verify(secret, storedHash, storedMemoryLimitKib, blocks);
             } catch (RuntimeException e) {
                 return false;
             }

@@ -31,10 +31,10 @@ class Argon2PhcTest {
 
     @Test
     void verifyWhenHashStoredByPassword4jThenRightPasswordOnly() {
-        assertTrue(Argon2Phc.verify(UNICODE, OLD_DEFAULT, pool()));
-        assertFalse(Argon2Phc.verify("correct horse ✓ 😁", OLD_DEFAULT, pool()));
-        assertTrue(Argon2Phc.verify("s3cret", OLD_OWASP, pool()));
-        assertFalse(Argon2Phc.verify("s3creT", OLD_OWASP, pool()));
+        assertTrue(Argon2Phc.verify(UNICODE, OLD_DEFAULT, Argon2Phc.MAX_MEMORY_KIB, pool()));
+        assertFalse(Argon2Phc.verify("correct horse ✓ 😁", OLD_DEFAULT, Argon2Phc.MAX_MEMORY_KIB, pool()));
+        assertTrue(Argon2Phc.verify("s3cret", OLD_OWASP, Argon2Phc.MAX_MEMORY_KIB, pool()));
+        assertFalse(Argon2Phc.verify("s3creT", OLD_OWASP, Argon2Phc.MAX_MEMORY_KIB, pool()));
     }
 
     @Test
@@ -42,8 +42,8 @@ class Argon2PhcTest {
         for (int[] p : new int[][] {{64, 1, 1}, {256, 3, 2}, {100, 2, 1}, {1024, 1, 4}}) {
             var f = Argon2Function.getInstance(p[0], p[1], p[2], 32, Argon2.ID);
             String old = Password.hash(UNICODE).addRandomSalt(16).with(f).getResult();
-            assertTrue(Argon2Phc.verify(UNICODE, old, pool()), old);
-            assertFalse(Argon2Phc.verify(UNICODE + " ", old, pool()), old);
+            assertTrue(Argon2Phc.verify(UNICODE, old, Argon2Phc.MAX_MEMORY_KIB, pool()), old);
+            assertFalse(Argon2Phc.verify(UNICODE + " ", old, Argon2Phc.MAX_MEMORY_KIB, pool()), old);
         }
     }
 
@@ -74,7 +74,7 @@ class Argon2PhcTest {
                 "$argon2id$v=19$m=64,t=1,p=0$c2FsdHNhbHQ$c2FsdHNhbHQ", "$argon2id$v=19$m=4,t=1,p=1$c2FsdHNhbHQ$c2FsdHNhbHQ",
                 "$argon2id$v=19$m=99999999,t=1,p=1$c2FsdHNhbHQ$c2FsdHNhbHQ", "$argon2id$v=19$m=64,t=1,p=1$c2Fs!HNhbHQ$c2FsdHNhbHQ",
                 "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$YWI", "x$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$c2FsdHNhbHQ"}) {
-            assertFalse(Argon2Phc.verify("pw", s, pool()), String.valueOf(s));
+            assertFalse(Argon2Phc.verify("pw", s, Argon2Phc.MAX_MEMORY_KIB, pool()), String.valueOf(s));
         }
         assertNotNull(Argon2Phc.parse(OLD_DEFAULT));
         assertNull(Argon2Phc.parse("$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ$YWI"), "a 2-byte hash is too short");
@@ -83,8 +83,8 @@ class Argon2PhcTest {
     @Test
     void verifyWhenSecretIsNotUnicodeThenFalseAndNeverLikeAQuestionMark() {
         String stored = Argon2Phc.hash("a?b", new byte[16], 64, 1, 1, 32, pool());
-        assertTrue(Argon2Phc.verify("a?b", stored, pool()));
-        assertFalse(Argon2Phc.verify("a\uD800b", stored, pool()), "a lone surrogate is not encoded as '?'");
+        assertTrue(Argon2Phc.verify("a?b", stored, Argon2Phc.MAX_MEMORY_KIB, pool()));
+        assertFalse(Argon2Phc.verify("a\uD800b", stored, Argon2Phc.MAX_MEMORY_KIB, pool()), "a lone surrogate is not encoded as '?'");
     }
 
     /** A pool that counts the blocks it had to create. */
@@ -118,13 +118,13 @@ class Argon2PhcTest {
         CountingPool pool = new CountingPool(blocks);
         String stored = Argon2Phc.hash("pw", new byte[16], 256, 2, 1, 32, pool);
         assertEquals(blocks, pool.created.get());
-        assertTrue(Argon2Phc.verify("pw", stored, pool));
-        assertFalse(Argon2Phc.verify("pX", stored, pool));
+        assertTrue(Argon2Phc.verify("pw", stored, Argon2Phc.MAX_MEMORY_KIB, pool));
+        assertFalse(Argon2Phc.verify("pX", stored, Argon2Phc.MAX_MEMORY_KIB, pool));
         assertEquals(blocks, pool.created.get(), "the matrix of the first computation is reused");
         // a stored hash with a larger memory cost than the pool keeps still verifies (the extra blocks are dropped)
         String larger = Argon2Phc.hash("pw", new byte[16], 512, 1, 1, 32, pool);
-        assertTrue(Argon2Phc.verify("pw", larger, pool));
-        assertTrue(Argon2Phc.verify("pw", stored, pool));
+        assertTrue(Argon2Phc.verify("pw", larger, Argon2Phc.MAX_MEMORY_KIB, pool));
+        assertTrue(Argon2Phc.verify("pw", stored, Argon2Phc.MAX_MEMORY_KIB, pool));
     }
 
     @Test
@@ -134,7 +134,7 @@ class Argon2PhcTest {
         String stored = Argon2Phc.hash("pw", new byte[16], 256, 2, 1, 32, pool);
         var first = new java.util.ArrayList<>(pool.handedOut);
         pool.handedOut.clear();
-        assertTrue(Argon2Phc.verify("pw", stored, pool));
+        assertTrue(Argon2Phc.verify("pw", stored, Argon2Phc.MAX_MEMORY_KIB, pool));
         assertEquals(blocks, pool.handedOut.size());
         // The generator takes its working blocks and the matrix in one order and gives them back in another, so the
         // sequence may start elsewhere; what matters is that neighbours stay neighbours in the same direction (a

@@ -46,6 +46,25 @@ class SecretHasherTest {
     }
 
     @Test
+    void storedMemoryLimitWhenHeapSmallThenConfiguredCostElseHalfTheHeapPerSlotUpToTheParsersBound() {
+        int limit = SecretHasher.storedMemoryLimitKib(96 * MIB, 2, 7 * 1024);   // the launcher's heap, two slots
+        assertTrue(limit >= OWASP_KIB && limit < 46 * 1024, String.valueOf(limit));   // 19 MiB checks, 46 MiB does not
+        assertEquals(7 * 1024, SecretHasher.storedMemoryLimitKib(16 * MIB, 1, 7 * 1024));   // never below the own cost
+        assertEquals(Argon2Phc.MAX_MEMORY_KIB, SecretHasher.storedMemoryLimitKib(64L * 1024 * MIB, 1, 7 * 1024));
+    }
+
+    @Test
+    void verifyWhenStoredHashNeedsMoreMemoryThanTheHeapAffordsThenFalseWithoutComputing() {
+        // as if the heap were 8 MiB with one slot: stored hashes up to ~2.9 MiB are checked
+        SecretHasher small = new SecretHasher(64, 1, 4, 1, SecretHasher.KEEP_BLOCKS_NANOS, 8 * MIB);
+        String within = new SecretHasher(1024, 1).hash("s3cret-value");
+        String beyond = new SecretHasher(4096, 1).hash("s3cret-value");   // a row written elsewhere, m=4 MiB
+        assertTrue(small.verify("s3cret-value", within));
+        assertFalse(small.verify("s3cret-value", beyond));   // even the right secret: never computed
+        assertEquals(0, small.keptBlocks());
+    }
+
+    @Test
     void blocksWhenLoneCheckThenNoneKeptWhenBurstThenKeptUntilIdle() throws InterruptedException {
         long keep = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300);
         SecretHasher hasher = new SecretHasher(64, 1, 4, 1, keep);
